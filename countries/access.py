@@ -1,0 +1,90 @@
+"""Who may see and change what. Every view that touches a country's data goes through here.
+
+The rule, written once:
+- anonymous visitors are sent to sign in;
+- a member of another country gets 404: the workspace does not exist for them;
+- a member whose role is too low gets 403;
+- ITC moderators (and superusers) act on every country.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import MODERATORS_GROUP, Country, Membership
+
+
+def is_moderator(user):
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    # Cached on the user object: asked several times per request (navigation, views).
+    if not hasattr(user, "_sme_is_moderator"):
+        user._sme_is_moderator = user.groups.filter(name=MODERATORS_GROUP).exists()
+    return user._sme_is_moderator
+
+
+def membership_of(user):
+    """The user's country membership, or None. Read fresh each request, so removal takes effect at once."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return Membership.objects.select_related("country").get(user=user)
+    except Membership.DoesNotExist:
+        return None
+
+
+def access_country(user, iso2, *, manage=False):
+    """The country whose workspace `user` may open, and their membership (None for staff).
+
+    manage=True asks for the focal-point level: team and profile management.
+    """
+    if is_moderator(user):
+        try:
+            return Country.objects.get(iso2=iso2.upper()), None
+        except Country.DoesNotExist:
+            raise Http404 from None
+    membership = membership_of(user)
+    if membership is None or membership.country.iso2 != iso2.upper():
+        raise Http404
+    if manage and not membership.is_focal_point:
+        raise PermissionDenied
+    return membership.country, membership
+
+
+def workspace_view(*, manage=False):
+    """Decorate a view taking (request, country, membership, ...) from a URL's `iso2`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, iso2, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            country, membership = access_country(request.user, iso2, manage=manage)
+            return view(request, country, membership, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def staff_view(view):
+    """Decorate a view only ITC moderators may open."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_moderator(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def may_manage(user, membership):
+    """Whether the person in front of a workspace manages its team and profile."""
+    return is_moderator(user) or (membership is not None and membership.is_focal_point)

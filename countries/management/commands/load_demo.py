@@ -1,0 +1,133 @@
+"""Demo accounts for every role in a few countries, created through the real invitation flow.
+
+Used by the README's run command; never needed in production. Safe to run again: what exists is kept.
+"""
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.test import override_settings
+
+from countries import services
+from countries.models import MODERATORS_GROUP, Country, Invitation, Membership, User
+from countries.permissions import ensure_moderators_group
+
+DEMO_PASSWORD = "sme-demo-password"
+# A fixed secret so the demo moderator's authenticator keeps working across runs.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+MODERATOR_EMAIL = "moderator@itc.example"
+
+TEAMS = [
+    {
+        "iso2": "KE",
+        "members": [
+            ("focal.ke@demo.example", "Amina Wanjiru", "Director, SME Policy", Membership.Role.FOCAL_POINT),
+            ("contributor.ke@demo.example", "Peter Otieno", "Policy Analyst", Membership.Role.CONTRIBUTOR),
+        ],
+        "profile": {
+            "responsible_institution": "Ministry of Co-operatives and MSMEs Development",
+            "policy_overview": (
+                "Micro, small and medium enterprises employ most of Kenya's workforce. Policy focuses on "
+                "access to affordable credit, simpler licensing and digital public services for businesses."
+            ),
+            "website": "https://www.example.org/kenya-msme",
+            "public_contact_name": "MSME Policy Desk",
+            "public_contact_email": "msme-desk@demo.example",
+        },
+    },
+    {
+        "iso2": "CO",
+        "members": [
+            ("focal.co@demo.example", "Lucía Restrepo", "Asesora de política MIPYME", Membership.Role.FOCAL_POINT),
+            ("contributor.co@demo.example", "Andrés Gómez", "Analista", Membership.Role.CONTRIBUTOR),
+        ],
+        "profile": {
+            "responsible_institution": "Ministerio de Comercio, Industria y Turismo",
+            "policy_overview": (
+                "Colombia's SME policy combines guarantee funds, formalisation incentives and export "
+                "readiness programmes run with the regional chambers of commerce."
+            ),
+            "website": "",
+            "public_contact_name": "",
+            "public_contact_email": "",
+        },
+    },
+    {
+        "iso2": "SN",
+        "members": [
+            ("focal.sn@demo.example", "Awa Diop", "Cheffe de division PME", Membership.Role.FOCAL_POINT),
+        ],
+        "profile": None,
+    },
+]
+
+PENDING_INVITATION = ("IQ", "focal.iq@demo.example", Membership.Role.FOCAL_POINT)
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts for each role and print how to sign in (development only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--allow-production", action="store_true", help="Run even with DEBUG off.")
+
+    def handle(self, *args, allow_production=False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("Demo data is for development: DEBUG is off. Pass --allow-production to insist.")
+        # Invitation e-mails of the demo go nowhere.
+        with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}), transaction.atomic():
+            moderator = self._moderator()
+            for team in TEAMS:
+                self._team(team, moderator)
+            self._pending_invitation(moderator)
+        self._print_sign_ins()
+
+    def _moderator(self):
+        group = ensure_moderators_group()
+        moderator, created = User.objects.get_or_create(
+            email=MODERATOR_EMAIL, defaults={"full_name": "Maria Rossi (ITC)", "job_title": "SME Policy Officer", "is_staff": True}
+        )
+        if created:
+            moderator.set_password(DEMO_PASSWORD)
+            moderator.save(update_fields=["password"])
+            EmailAddress.objects.create(user=moderator, email=moderator.email, verified=True, primary=True)
+        moderator.groups.add(group)
+        if not Authenticator.objects.filter(user=moderator, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(moderator, DEMO_TOTP_SECRET)
+            RecoveryCodes.activate(moderator)
+        return moderator
+
+    def _team(self, team, moderator):
+        country = Country.objects.get(iso2=team["iso2"])
+        for email, name, title, role in team["members"]:
+            if User.objects.filter(email=email).exists():
+                continue
+            invitation = services.invite_delegate(country=country, email=email, role=role, by=moderator)
+            user = services.accept_invitation(invitation, full_name=name, password=DEMO_PASSWORD)
+            user.job_title = title
+            user.save(update_fields=["job_title"])
+        if team["profile"] and not country.profile_updated_at:
+            focal_point = country.memberships.filter(role=Membership.Role.FOCAL_POINT).first().user
+            services.update_profile(country, data=team["profile"], by=focal_point)
+
+    def _pending_invitation(self, moderator):
+        iso2, email, role = PENDING_INVITATION
+        country = Country.objects.get(iso2=iso2)
+        if not Invitation.objects.filter(email=email).exists():
+            services.invite_delegate(country=country, email=email, role=role, by=moderator)
+
+    def _print_sign_ins(self):
+        out = self.stdout.write
+        out(self.style.SUCCESS("Demo accounts (password for all: %s)" % DEMO_PASSWORD))
+        out(f"  ITC moderator        {MODERATOR_EMAIL}")
+        out(f"    two-factor: add this secret to an authenticator app: {DEMO_TOTP_SECRET}")
+        out(f"    or scan: otpauth://totp/SME%20Platform:{MODERATOR_EMAIL}?secret={DEMO_TOTP_SECRET}&issuer=SME%20Platform")
+        for team in TEAMS:
+            for email, _name, _title, role in team["members"]:
+                out(f"  {str(Membership.Role(role).label):<12} {team['iso2']}  {email}")
+        out(f"  A pending invitation for {PENDING_INVITATION[1]} ({PENDING_INVITATION[0]}) is on the staff dashboard.")

@@ -1,0 +1,35 @@
+"""The "ITC moderators" group and what it may do in the Django admin."""
+
+from .models import MODERATORS_GROUP
+
+# Moderators manage these through the admin; the product's own pages check
+# membership of the group, not these permissions.
+MODERATOR_MODEL_PERMISSIONS = {
+    "countries": {
+        "country": ["view", "change"],
+        "region": ["view"],
+        "membership": ["view", "change", "delete"],
+        "invitation": ["view"],
+        "auditevent": ["view"],
+        # View only: changing users would let a moderator reset a superuser's password.
+        "user": ["view"],
+    },
+}
+
+
+def ensure_moderators_group(sender=None, **kwargs):
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    if sender is not None:
+        # Our receiver may run before auth's own for this app: make the permissions first.
+        create_permissions(sender, verbosity=0)
+
+    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    wanted = []
+    for app_label, models in MODERATOR_MODEL_PERMISSIONS.items():
+        for model, actions in models.items():
+            wanted += [f"{action}_{model}" for action in actions]
+    permissions = Permission.objects.filter(content_type__app_label__in=MODERATOR_MODEL_PERMISSIONS, codename__in=wanted)
+    group.permissions.set(permissions)
+    return group

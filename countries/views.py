@@ -1,0 +1,330 @@
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .access import is_moderator, may_manage, membership_of, staff_view, workspace_view
+from .forms import AcceptInvitationForm, CountryProfileForm, InviteMemberForm, RoleForm, StaffInviteForm
+from .models import AuditEvent, Country, Invitation, Membership, Region, User
+
+
+def _add_errors(form, error):
+    """Put a service's ValidationError next to the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _flash_error(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- Public pages ---
+
+
+def country_list(request):
+    countries = Country.objects.with_regions().order_by("region__name_en", "subregion__name_en")
+    regions = []
+    for region, members in groupby(countries, key=lambda c: c.region):
+        members = sorted(members, key=lambda c: c.name)
+        regions.append(
+            {
+                "region": region,
+                "countries": members,
+                "participating": sum(1 for c in members if c.is_participating),
+            }
+        )
+    regions.sort(key=lambda entry: entry["region"].name)
+    return render(request, "countries/country_list.html", {"regions": regions})
+
+
+def country_detail(request, iso2):
+    country = get_object_or_404(Country.objects.with_regions(), iso2=iso2.upper())
+    return render(request, "countries/country_detail.html", {"country": country})
+
+
+# --- Invitations (the link in the e-mail) ---
+
+
+def invitation_accept(request, token):
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        return render(request, "countries/invitation_invalid.html", {"reason": "unknown"}, status=404)
+    if not invitation.is_usable:
+        reason = "expired" if invitation.is_expired else invitation.status
+        return render(request, "countries/invitation_invalid.html", {"reason": reason, "invitation": invitation}, status=410)
+
+    user = request.user
+    context = {"invitation": invitation, "country": invitation.country}
+    if user.is_authenticated:
+        if user.email.lower() != invitation.email.lower():
+            context["wrong_account"] = True
+            return render(request, "countries/invitation_accept.html", context, status=403)
+        if request.method == "POST":
+            try:
+                services.accept_invitation(invitation, user=user)
+            except ValidationError as error:
+                _flash_error(request, error)
+                return redirect("countries:workspace_home")
+            messages.success(request, _("Welcome to the team of %(country)s.") % {"country": invitation.country.name})
+            return redirect("countries:workspace", iso2=invitation.country.iso2)
+        return render(request, "countries/invitation_accept.html", context)
+
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        context["sign_in_first"] = True
+        context["login_url"] = f"{reverse('account_login')}?next={request.path}"
+        return render(request, "countries/invitation_accept.html", context)
+
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_user = services.accept_invitation(
+                invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if form.cleaned_data["job_title"]:
+                new_user.job_title = form.cleaned_data["job_title"]
+                new_user.save(update_fields=["job_title"])
+            login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, _("Your account is ready. Welcome to the team of %(country)s.") % {"country": invitation.country.name}
+            )
+            return redirect("countries:workspace", iso2=invitation.country.iso2)
+    context["form"] = form
+    return render(request, "countries/invitation_accept.html", context)
+
+
+# --- Country workspace ---
+
+
+def workspace_home(request):
+    """Where sign-in lands: staff on their dashboard, delegates in their country's workspace."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    if is_moderator(request.user):
+        return redirect("countries:staff_dashboard")
+    membership = membership_of(request.user)
+    if membership is not None:
+        return redirect("countries:workspace", iso2=membership.country.iso2)
+    return render(request, "countries/workspace_none.html")
+
+
+@workspace_view()
+def workspace(request, country, membership):
+    team = country.memberships.select_related("user").order_by("role", "user__full_name", "user__email")
+    context = {
+        "country": country,
+        "membership": membership,
+        "can_manage": may_manage(request.user, membership),
+        "team": team,
+        "pending_invitations": country.invitations.pending().count(),
+    }
+    return render(request, "countries/workspace.html", context)
+
+
+@workspace_view(manage=True)
+def profile_edit(request, country, membership):
+    form = CountryProfileForm(request.POST or None, instance=Country.objects.get(pk=country.pk))
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(country, data=form.cleaned_data, by=request.user)
+        messages.success(request, _("The country profile has been saved."))
+        return redirect("countries:workspace", iso2=country.iso2)
+    return render(request, "countries/profile_edit.html", {"country": country, "membership": membership, "form": form})
+
+
+@workspace_view()
+def team(request, country, membership):
+    can_manage = may_manage(request.user, membership)
+    context = {
+        "country": country,
+        "membership": membership,
+        "can_manage": can_manage,
+        "members": country.memberships.select_related("user").order_by("role", "user__full_name", "user__email"),
+        "role_choices": Membership.Role.choices,
+    }
+    if can_manage:
+        context["invitations"] = (
+            country.invitations.filter(status=Invitation.Status.PENDING).select_related("invited_by").order_by("-created_at")
+        )
+        context["invite_form"] = InviteMemberForm()
+    return render(request, "countries/team.html", context)
+
+
+@workspace_view(manage=True)
+def invite_member(request, country, membership):
+    form = InviteMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite_delegate(
+                country=country, email=form.cleaned_data["email"], role=form.cleaned_data["role"], by=request.user, request=request
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+            return redirect("countries:team", iso2=country.iso2)
+    return render(request, "countries/invite.html", {"country": country, "membership": membership, "form": form})
+
+
+@workspace_view(manage=True)
+@require_POST
+def change_role(request, country, membership, member_id):
+    member = get_object_or_404(country.memberships.select_related("user"), pk=member_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+        return redirect("countries:team", iso2=country.iso2)
+    try:
+        services.change_role(member, role=form.cleaned_data["role"], by=request.user)
+    except ValidationError as error:
+        _flash_error(request, error)
+    else:
+        messages.success(request, _("The role of %(name)s has been changed.") % {"name": member.user})
+    if member.user_id == request.user.pk and not may_manage(request.user, membership_of(request.user)):
+        return redirect("countries:workspace", iso2=country.iso2)
+    return redirect("countries:team", iso2=country.iso2)
+
+
+@workspace_view(manage=True)
+@require_POST
+def remove_member(request, country, membership, member_id):
+    member = get_object_or_404(country.memberships.select_related("user"), pk=member_id)
+    try:
+        services.remove_member(member, by=request.user)
+    except ValidationError as error:
+        _flash_error(request, error)
+        return redirect("countries:team", iso2=country.iso2)
+    messages.success(request, _("%(name)s has been removed from the team.") % {"name": member.user})
+    if member.user_id == request.user.pk:
+        return redirect("countries:workspace_home")
+    return redirect("countries:team", iso2=country.iso2)
+
+
+@workspace_view(manage=True)
+@require_POST
+def hand_over(request, country, membership, member_id):
+    member = get_object_or_404(country.memberships.select_related("user"), pk=member_id)
+    if membership is None:
+        # Staff change roles directly; handing over is the focal point's own act.
+        messages.error(request, _("Only a focal point can hand the role over."))
+        return redirect("countries:team", iso2=country.iso2)
+    try:
+        services.hand_over_focal_point(country, to=member, by=request.user)
+    except ValidationError as error:
+        _flash_error(request, error)
+        return redirect("countries:team", iso2=country.iso2)
+    messages.success(request, _("%(name)s is now the focal point. You are a contributor.") % {"name": member.user})
+    return redirect("countries:workspace", iso2=country.iso2)
+
+
+@workspace_view(manage=True)
+@require_POST
+def revoke_invitation(request, country, membership, invitation_id):
+    invitation = get_object_or_404(country.invitations, pk=invitation_id)
+    try:
+        services.revoke_invitation(invitation, by=request.user)
+    except ValidationError as error:
+        _flash_error(request, error)
+    else:
+        messages.success(request, _("The invitation to %(email)s has been revoked.") % {"email": invitation.email})
+    return redirect("countries:team", iso2=country.iso2)
+
+
+@workspace_view(manage=True)
+@require_POST
+def resend_invitation(request, country, membership, invitation_id):
+    invitation = get_object_or_404(country.invitations, pk=invitation_id)
+    try:
+        services.resend_invitation(invitation, by=request.user, request=request)
+    except ValidationError as error:
+        _flash_error(request, error)
+    else:
+        messages.success(request, _("A new invitation link has been sent to %(email)s.") % {"email": invitation.email})
+    return redirect("countries:team", iso2=country.iso2)
+
+
+@workspace_view(manage=True)
+def history(request, country, membership):
+    events = country.audit_events.select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "countries/history.html", {"country": country, "membership": membership, "page": page})
+
+
+# --- ITC staff ---
+
+
+@staff_view
+def staff_dashboard(request):
+    regions = (
+        Region.objects.filter(level=Region.Level.REGION)
+        .annotate(
+            total=Count("region_countries"),
+            participating=Count("region_countries", filter=Q(region_countries__account_opened_at__isnull=False)),
+        )
+        .annotate(without_account=F("total") - F("participating"))
+        .order_by("name_en")
+    )
+    participating = (
+        Country.objects.participating()
+        .with_regions()
+        .annotate(
+            members=Count("memberships", distinct=True),
+            focal_points=Count("memberships", filter=Q(memberships__role=Membership.Role.FOCAL_POINT), distinct=True),
+        )
+        .by_name()
+    )
+    open_invitations = (
+        Invitation.objects.filter(status=Invitation.Status.PENDING)
+        .select_related("country", "invited_by")
+        .order_by("expires_at")[:50]
+    )
+    recent_events = AuditEvent.objects.select_related("actor", "country").filter(
+        action__in=[choice for choice in AuditEvent.Action.values if choice != AuditEvent.Action.PROFILE_UPDATED]
+    )[:20]
+    context = {
+        "regions": regions,
+        "participating": participating,
+        "open_invitations": open_invitations,
+        "recent_events": recent_events,
+        "now": timezone.now(),
+    }
+    return render(request, "countries/staff_dashboard.html", context)
+
+
+@staff_view
+def staff_invite(request):
+    initial = {}
+    if request.GET.get("country"):
+        initial["country"] = request.GET["country"].upper()
+    form = StaffInviteForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        country = form.cleaned_data["country"]
+        try:
+            services.invite_delegate(
+                country=country, email=form.cleaned_data["email"], role=form.cleaned_data["role"], by=request.user, request=request
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s for %(country)s.") % {"email": form.cleaned_data["email"], "country": country.name},
+            )
+            return redirect("countries:staff_dashboard")
+    return render(request, "countries/staff_invite.html", {"form": form})

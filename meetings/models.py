@@ -1,0 +1,1 @@
+# Meetings and the Call to Action arrive with their own issue.

@@ -1,0 +1,1 @@
+# Best practices arrive with the issue "Best practices: country pages, submission, and ITC moderation".

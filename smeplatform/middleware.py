@@ -1,0 +1,46 @@
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+
+from countries.access import is_moderator
+
+# What staff without two-factor authentication may still open: enrolment and sign-out.
+ENROLMENT_URL_NAMES = {
+    "mfa_index",
+    "mfa_activate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+    "account_logout",
+    "account_reauthenticate",
+    "healthz",
+}
+
+
+class StaffTwoFactorMiddleware:
+    """Sends ITC staff who have not enrolled an authenticator app to the enrolment page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._must_enrol(request):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    def _must_enrol(self, request):
+        if not settings.SME_REQUIRE_STAFF_TWO_FACTOR:
+            return False
+        user = request.user
+        if not user.is_authenticated or not (user.is_staff or is_moderator(user)):
+            return False
+        if request.path_info.startswith(settings.STATIC_URL):
+            return False
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        if match.url_name in ENROLMENT_URL_NAMES:
+            return False
+        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,0 +1,27 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+# The admin signs in through allauth: same rate limits, same two-factor step.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("SME Policy Platform administration")
+admin.site.site_title = _("SME Policy Platform")
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("countries.urls")),
+)
+
+handler403 = "smeplatform.views.permission_denied"
+handler404 = "smeplatform.views.page_not_found"
+handler500 = "smeplatform.views.server_error"

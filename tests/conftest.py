@@ -1,0 +1,115 @@
+"""The cast of test users, and the test-only settings.
+
+Country A is Kenya, country B is Colombia: both hold accounts. Every test that needs
+a person asks for them by role.
+"""
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from countries.models import MODERATORS_GROUP, Country, Membership, User
+
+PASSWORD = "correct-horse-battery-staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SECURE_SSL_REDIRECT = False
+
+
+def make_user(email, *, full_name="", password=PASSWORD, **extra):
+    user = User.objects.create_user(email=email, password=password, full_name=full_name, **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def make_member(country, email, role, full_name=""):
+    user = make_user(email, full_name=full_name)
+    Membership.objects.create(user=user, country=country, role=role)
+    if country.account_opened_at is None:
+        country.account_opened_at = timezone.now()
+        country.save(update_fields=["account_opened_at"])
+    return user
+
+
+@pytest.fixture
+def country_a(db):
+    return Country.objects.get(iso2="KE")
+
+
+@pytest.fixture
+def country_b(db):
+    return Country.objects.get(iso2="CO")
+
+
+@pytest.fixture
+def focal_a(country_a):
+    # Focal point of country A: manages its profile and team.
+    return make_member(country_a, "focal.a@example.org", Membership.Role.FOCAL_POINT, "Fatuma Focal")
+
+
+@pytest.fixture
+def contributor_a(country_a, focal_a):
+    # Contributor of country A: drafts and submits practices, cannot manage the team.
+    return make_member(country_a, "contributor.a@example.org", Membership.Role.CONTRIBUTOR, "Collins Contributor")
+
+
+@pytest.fixture
+def focal_b(country_b):
+    # Focal point of country B.
+    return make_member(country_b, "focal.b@example.org", Membership.Role.FOCAL_POINT, "Beatriz Focal")
+
+
+@pytest.fixture
+def contributor_b(country_b, focal_b):
+    # Contributor of country B: a stranger to everything of country A.
+    return make_member(country_b, "contributor.b@example.org", Membership.Role.CONTRIBUTOR, "Camilo Contributor")
+
+
+@pytest.fixture
+def moderator(db):
+    # ITC moderator with two-factor authentication enrolled: acts on every country.
+    user = make_user("moderator@itc.example", full_name="Maria Moderator", is_staff=True)
+    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def moderator_without_two_factor(db):
+    # ITC moderator who has not enrolled an authenticator app yet.
+    user = make_user("new.moderator@itc.example", full_name="Nico Newcomer", is_staff=True)
+    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    # Signed-in user with no country team (removed, or never joined).
+    return make_user("outsider@example.org", full_name="Olga Outsider")
+
+
+@pytest.fixture
+def cast(contributor_a, focal_a, contributor_b, moderator):
+    """Every role by name, anonymous as None."""
+    return {
+        "anonymous": None,
+        "contributor_a": contributor_a,
+        "focal_a": focal_a,
+        "contributor_b": contributor_b,
+        "moderator": moderator,
+    }
+
+
+def has_totp(user):
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

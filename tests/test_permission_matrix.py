@@ -1,0 +1,290 @@
+"""Every URL pattern against every role.
+
+The table below names each URL pattern of the project (ours, allauth's and the admin's)
+with the response each role gets. A new URL pattern missing from the table fails
+test_every_url_pattern_is_in_the_matrix, so no page ships without an access decision.
+
+Expected values: a status code; LOGIN (a redirect to the sign-in page); or REDIRECT
+(a redirect elsewhere, e.g. an admin page to the admin sign-in, or a signed-in user away
+from the sign-in form).
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from countries import services
+from countries.models import MODERATORS_GROUP, AuditEvent, Invitation, Membership, Region
+
+LOGIN = "login"
+REDIRECT = "redirect"
+ROLES = ["anonymous", "contributor_a", "focal_a", "contributor_b", "moderator"]
+
+
+@dataclass
+class Case:
+    url: Callable  # world -> path
+    expected: dict  # role -> expectation
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+
+def each(value):
+    return dict.fromkeys(ROLES, value)
+
+
+def public(status=200):
+    return each(status)
+
+
+def signed_in(status=200, anonymous=LOGIN):
+    return {**each(status), "anonymous": anonymous}
+
+
+WORKSPACE_READ = {"anonymous": LOGIN, "contributor_a": 200, "focal_a": 200, "contributor_b": 404, "moderator": 200}
+WORKSPACE_MANAGE = {"anonymous": LOGIN, "contributor_a": 403, "focal_a": 200, "contributor_b": 404, "moderator": 200}
+# A POST-only action: GET is refused once access is settled; POST by an allowed role redirects.
+ACTION_GET = {"anonymous": LOGIN, "contributor_a": 403, "focal_a": 405, "contributor_b": 404, "moderator": 405}
+ACTION_POST = {"anonymous": LOGIN, "contributor_a": 403, "focal_a": REDIRECT, "contributor_b": 404, "moderator": REDIRECT}
+STAFF = {"anonymous": LOGIN, "contributor_a": 403, "focal_a": 403, "contributor_b": 403, "moderator": 200}
+# Admin views: the sign-in is allauth's; delegates are sent to the admin sign-in, which refuses them.
+ADMIN_ANONYMOUS_AND_DELEGATES = {"anonymous": REDIRECT, "contributor_a": REDIRECT, "focal_a": REDIRECT, "contributor_b": REDIRECT}
+
+
+def admin(moderator):
+    return {**ADMIN_ANONYMOUS_AND_DELEGATES, "moderator": moderator}
+
+
+def a(name, **kwargs):
+    return lambda world: reverse(name, kwargs={key: (value(world) if callable(value) else value) for key, value in kwargs.items()})
+
+
+MATRIX = {
+    # --- The project ---
+    "healthz": Case(a("healthz"), public()),
+    "home": Case(a("home"), public()),
+    "countries:country_list": Case(a("countries:country_list"), public()),
+    "countries:country_detail": Case(a("countries:country_detail", iso2="KE"), public()),
+    "countries:invitation_accept": Case(
+        a("countries:invitation_accept", token=lambda w: w["token"]),
+        # Signed in as someone else than the invited address: refused.
+        {**each(403), "anonymous": 200},
+    ),
+    "countries:workspace_home": Case(
+        a("countries:workspace_home"), {**each(REDIRECT), "anonymous": LOGIN}
+    ),
+    "countries:workspace": Case(a("countries:workspace", iso2="KE"), WORKSPACE_READ),
+    "countries:profile_edit": Case(a("countries:profile_edit", iso2="KE"), WORKSPACE_MANAGE),
+    "countries:team": Case(a("countries:team", iso2="KE"), WORKSPACE_READ),
+    "countries:invite_member": Case(a("countries:invite_member", iso2="KE"), WORKSPACE_MANAGE),
+    "countries:change_role": Case(
+        a("countries:change_role", iso2="KE", member_id=lambda w: w["member_a"].pk), ACTION_GET
+    ),
+    "countries:remove_member": Case(
+        a("countries:remove_member", iso2="KE", member_id=lambda w: w["member_a"].pk), ACTION_GET
+    ),
+    "countries:hand_over": Case(
+        a("countries:hand_over", iso2="KE", member_id=lambda w: w["member_a"].pk), ACTION_GET
+    ),
+    "countries:revoke_invitation": Case(
+        a("countries:revoke_invitation", iso2="KE", invitation_id=lambda w: w["invitation"].pk), ACTION_GET
+    ),
+    "countries:resend_invitation": Case(
+        a("countries:resend_invitation", iso2="KE", invitation_id=lambda w: w["invitation"].pk), ACTION_GET
+    ),
+    "countries:history": Case(a("countries:history", iso2="KE"), WORKSPACE_MANAGE),
+    "countries:staff_dashboard": Case(a("countries:staff_dashboard"), STAFF),
+    "countries:staff_invite": Case(a("countries:staff_invite"), STAFF),
+    # --- Sign-in and account pages (allauth) ---
+    "account_login": Case(a("account_login"), {**each(REDIRECT), "anonymous": 200}),
+    "account_logout": Case(a("account_logout"), {**each(200), "anonymous": REDIRECT}),
+    "account_inactive": Case(a("account_inactive"), public()),
+    # Sign-up is closed: the page explains invitations.
+    "account_signup": Case(a("account_signup"), {**each(REDIRECT), "anonymous": 200}),
+    "account_reauthenticate": Case(a("account_reauthenticate"), signed_in()),
+    # Confirming a code with no code pending sends the visitor back to where codes are asked for.
+    "account_request_reauthentication_code": Case(a("account_request_reauthentication_code"), signed_in()),
+    "account_confirm_reauthentication_code": Case(a("account_confirm_reauthentication_code"), {**each(REDIRECT), "anonymous": LOGIN}),
+    "account_confirm_login_code": Case(a("account_confirm_login_code"), public(REDIRECT)),
+    "account_email": Case(a("account_email"), signed_in()),
+    "account_email_verification_sent": Case(a("account_email_verification_sent"), public()),
+    "account_change_password": Case(a("account_change_password"), signed_in()),
+    # Everyone here has a password: the "set password" page sends them to "change password".
+    "account_set_password": Case(a("account_set_password"), signed_in(REDIRECT)),
+    "account_reset_password": Case(a("account_reset_password"), public()),
+    "account_reset_password_done": Case(a("account_reset_password_done"), public()),
+    "account_confirm_email": Case(a("account_confirm_email", key="not-a-real-key"), public()),
+    "account_reset_password_from_key": Case(
+        a("account_reset_password_from_key", uidb36="zz", key="not-a-real-key"), public()
+    ),
+    "account_reset_password_from_key_done": Case(a("account_reset_password_from_key_done"), public()),
+    # --- Two-factor authentication (allauth.mfa); the moderator has an authenticator app ---
+    # Changing an authenticator asks for the password again first (REDIRECT to reauthenticate):
+    # the test client's force_login leaves no record of a recent sign-in.
+    "mfa_index": Case(a("mfa_index"), signed_in()),
+    "mfa_authenticate": Case(a("mfa_authenticate"), {**each(REDIRECT), "anonymous": LOGIN}),
+    "mfa_reauthenticate": Case(a("mfa_reauthenticate"), {**each(REDIRECT), "anonymous": LOGIN, "moderator": 200}),
+    "mfa_activate_totp": Case(a("mfa_activate_totp"), signed_in(REDIRECT)),
+    "mfa_deactivate_totp": Case(a("mfa_deactivate_totp"), {**each(404), "anonymous": LOGIN, "moderator": REDIRECT}),
+    "mfa_view_recovery_codes": Case(a("mfa_view_recovery_codes"), {**each(404), "anonymous": LOGIN}),
+    "mfa_generate_recovery_codes": Case(a("mfa_generate_recovery_codes"), signed_in(REDIRECT)),
+    "mfa_download_recovery_codes": Case(a("mfa_download_recovery_codes"), {**each(404), "anonymous": LOGIN}),
+    # --- Django admin: moderators see what their group allows ---
+    "admin:index": Case(a("admin:index"), admin(200)),
+    "admin:login": Case(a("admin:login"), {"anonymous": LOGIN, "contributor_a": 403, "focal_a": 403, "contributor_b": 403, "moderator": REDIRECT}),
+    "admin:logout": Case(a("admin:logout"), admin(405)),
+    "admin:password_change": Case(a("admin:password_change"), admin(200)),
+    "admin:password_change_done": Case(a("admin:password_change_done"), admin(200)),
+    "admin:autocomplete": Case(a("admin:autocomplete"), admin(403)),
+    "admin:jsi18n": Case(a("admin:jsi18n"), admin(200)),
+    "admin:view_on_site": Case(
+        a("admin:view_on_site", content_type_id=lambda w: w["user_content_type"], object_id=lambda w: w["member_a"].user_id),
+        admin(404),
+    ),
+    "admin:app_list": Case(a("admin:app_list", app_label="countries"), admin(200)),
+    "admin/(?P<url>.*)$": Case(lambda w: "/admin/no-such-page/", admin(404)),
+}
+
+
+def _admin_model(app_model, object_key, *, view, change=False, delete=False):
+    """The six admin URLs of one model, with the moderator's response to each."""
+    app, model = app_model.split("_", 1)
+    obj = lambda w: w[object_key].pk  # noqa: E731
+    yes, no = 200, 403
+    MATRIX.update(
+        {
+            f"admin:{app_model}_changelist": Case(a(f"admin:{app_model}_changelist"), admin(yes if view else no)),
+            f"admin:{app_model}_add": Case(a(f"admin:{app_model}_add"), admin(no)),
+            f"admin:{app_model}_change": Case(a(f"admin:{app_model}_change", object_id=obj), admin(yes if view or change else no)),
+            f"admin:{app_model}_delete": Case(a(f"admin:{app_model}_delete", object_id=obj), admin(yes if delete else no)),
+            f"admin:{app_model}_history": Case(a(f"admin:{app_model}_history", object_id=obj), admin(yes if view else no)),
+            # The bare object URL redirects to the change page, whoever asks.
+            f"admin/{app}/{model}/<path:object_id>/": Case(
+                lambda w: f"/admin/{app}/{model}/{w[object_key].pk}/", admin(REDIRECT)
+            ),
+        }
+    )
+
+
+_admin_model("auth_group", "group", view=False)
+_admin_model("countries_user", "user", view=True)
+_admin_model("countries_region", "region", view=True)
+_admin_model("countries_country", "country_a", view=True, change=True)
+_admin_model("countries_membership", "member_a", view=True, delete=True)
+_admin_model("countries_invitation", "invitation", view=True)
+_admin_model("countries_auditevent", "event", view=True)
+_admin_model("account_emailaddress", "email_address", view=False)
+_admin_model("mfa_authenticator", "authenticator", view=False)
+MATRIX["admin:auth_user_password_change"] = Case(
+    lambda w: reverse("admin:auth_user_password_change", args=[w["user"].pk]), admin(403)
+)
+
+# POST for every action that changes data: the allowed roles succeed, the others are refused.
+POST_MATRIX = {
+    "countries:change_role": Case(MATRIX["countries:change_role"].url, ACTION_POST, "post", {"role": "contributor"}),
+    "countries:remove_member": Case(MATRIX["countries:remove_member"].url, ACTION_POST, "post"),
+    "countries:revoke_invitation": Case(MATRIX["countries:revoke_invitation"].url, ACTION_POST, "post"),
+    "countries:resend_invitation": Case(MATRIX["countries:resend_invitation"].url, ACTION_POST, "post"),
+    # Handing over is the focal point's own act; staff are redirected with an explanation.
+    "countries:hand_over": Case(MATRIX["countries:hand_over"].url, ACTION_POST, "post"),
+    "countries:invite_member": Case(
+        MATRIX["countries:invite_member"].url, ACTION_POST, "post", {"email": "new.colleague@example.org", "role": "contributor"}
+    ),
+    "countries:profile_edit": Case(
+        MATRIX["countries:profile_edit"].url,
+        ACTION_POST,
+        "post",
+        {"responsible_institution": "Ministry of Trade", "policy_overview": "Context.", "website": "", "public_contact_name": "", "public_contact_email": ""},
+    ),
+    "countries:staff_invite": Case(
+        MATRIX["countries:staff_invite"].url,
+        {**STAFF, "moderator": REDIRECT},
+        "post",
+        {"country": "SN", "email": "focal.sn@example.org", "role": "focal_point"},
+    ),
+}
+
+
+def all_url_patterns(patterns=None, prefix="", namespace=None):
+    """(key, route) for every URL pattern: its name with namespace, or its route if unnamed."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from all_url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            if pattern.name:
+                yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), route
+            else:
+                yield route.removeprefix("en/").removeprefix("^"), route
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    missing = [f"{key}  ({route})" for key, route in all_url_patterns() if key not in MATRIX]
+    assert not missing, "URL patterns with no access decision in the matrix:\n" + "\n".join(missing)
+
+
+def test_matrix_names_no_url_pattern_that_is_gone():
+    known = {key for key, _route in all_url_patterns()}
+    assert set(MATRIX) - known == set()
+
+
+@pytest.fixture
+def world(cast, country_a, focal_a, contributor_a, moderator):
+    invitation = services.invite_delegate(country=country_a, email="invitee@example.org", role="contributor", by=focal_a)
+    # The raw token only exists in the e-mail; take a fresh one we know.
+    token = "matrix-test-token"
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=services.hash_token(token))
+    from django.contrib.contenttypes.models import ContentType
+
+    return {
+        "cast": cast,
+        "country_a": country_a,
+        "token": token,
+        "invitation": invitation,
+        "member_a": Membership.objects.get(user=contributor_a),
+        "user": contributor_a,
+        "region": Region.objects.get(code="002"),
+        "event": AuditEvent.objects.first(),
+        "group": Group.objects.get(name=MODERATORS_GROUP),
+        "email_address": contributor_a.emailaddress_set.get(),
+        "authenticator": Authenticator.objects.get(user=moderator),
+        "user_content_type": ContentType.objects.get_for_model(contributor_a).pk,
+    }
+
+
+def check(client, world, case, role):
+    user = world["cast"][role]
+    if user is not None:
+        client.force_login(user)
+    path = case.url(world)
+    response = getattr(client, case.method)(path, case.data)
+    expected = case.expected[role]
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{role} {case.method.upper()} {path}: {response.status_code}"
+        assert response["Location"].startswith(reverse("account_login")), response["Location"]
+    elif expected == REDIRECT:
+        assert response.status_code == 302, f"{role} {case.method.upper()} {path}: {response.status_code}"
+        assert not response["Location"].startswith(reverse("account_login") + "?"), response["Location"]
+    else:
+        assert response.status_code == expected, f"{role} {case.method.upper()} {path}: {response.status_code}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("key", sorted(MATRIX))
+def test_get_matrix(client, world, key, role):
+    check(client, world, MATRIX[key], role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("key", sorted(POST_MATRIX))
+def test_post_matrix(client, world, key, role):
+    check(client, world, POST_MATRIX[key], role)
