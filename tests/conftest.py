@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from countries.models import MODERATORS_GROUP, Country, Membership, User
 
@@ -25,6 +25,8 @@ def _test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
+    # reverse() outside a request uses the thread's language, which a previous request may have changed.
+    translation.activate("en")
 
 
 def make_user(email, *, full_name="", password=PASSWORD, **extra):

@@ -1,0 +1,209 @@
+"""Team management: roles, removal, handing over, the at-least-one-focal-point rule, the record."""
+
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from countries import services
+from countries.models import AuditEvent, Country, Membership
+from tests.conftest import make_member
+
+
+def url(name, member):
+    return reverse(f"countries:{name}", kwargs={"iso2": member.country.iso2, "member_id": member.pk})
+
+
+def test_focal_point_promotes_contributor(client, focal_a, contributor_a):
+    client.force_login(focal_a)
+    member = contributor_a.membership
+    response = client.post(url("change_role", member), {"role": "focal_point"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.role == "focal_point"
+    event = AuditEvent.objects.get(action=AuditEvent.Action.MEMBER_ROLE_CHANGED)
+    assert (event.actor, event.subject, event.details) == (
+        focal_a,
+        contributor_a.email,
+        {"before": "contributor", "after": "focal_point"},
+    )
+
+
+def test_last_focal_point_cannot_step_down(client, focal_a, contributor_a):
+    client.force_login(focal_a)
+    response = client.post(url("change_role", focal_a.membership), {"role": "contributor"}, follow=True)
+    assert "must keep at least one focal point" in response.content.decode()
+    focal_a.membership.refresh_from_db()
+    assert focal_a.membership.role == "focal_point"
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.MEMBER_ROLE_CHANGED).exists()
+
+
+def test_last_focal_point_cannot_remove_themself(client, focal_a):
+    client.force_login(focal_a)
+    client.post(url("remove_member", focal_a.membership))
+    assert Membership.objects.filter(user=focal_a).exists()
+
+
+def test_staff_may_leave_a_country_without_focal_point(client, moderator, focal_a):
+    client.force_login(moderator)
+    client.post(url("change_role", focal_a.membership), {"role": "contributor"})
+    focal_a.membership.refresh_from_db()
+    assert focal_a.membership.role == "contributor"
+
+
+def test_focal_point_hands_the_role_over(client, focal_a, contributor_a):
+    client.force_login(focal_a)
+    response = client.post(url("hand_over", contributor_a.membership))
+    assert response.status_code == 302
+    assert Membership.objects.get(user=contributor_a).role == "focal_point"
+    assert Membership.objects.get(user=focal_a).role == "contributor"
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.FOCAL_POINT_HANDED_OVER, subject=contributor_a.email).exists()
+    # The former focal point now has a contributor's rights.
+    assert client.get(reverse("countries:profile_edit", kwargs={"iso2": "KE"})).status_code == 403
+
+
+def test_removed_member_loses_access_on_next_request(client, focal_a, contributor_a):
+    other = client.__class__()
+    other.force_login(contributor_a)
+    workspace = reverse("countries:workspace", kwargs={"iso2": "KE"})
+    assert other.get(workspace).status_code == 200
+    client.force_login(focal_a)
+    client.post(url("remove_member", contributor_a.membership))
+    assert not Membership.objects.filter(user=contributor_a).exists()
+    assert other.get(workspace).status_code == 404
+    assert other.get(reverse("countries:workspace_home")).status_code == 200  # "not in a team" page
+    event = AuditEvent.objects.get(action=AuditEvent.Action.MEMBER_REMOVED)
+    assert (event.actor, event.subject) == (focal_a, contributor_a.email)
+
+
+def test_deactivated_user_is_signed_out_on_next_request(client, contributor_a):
+    client.force_login(contributor_a)
+    contributor_a.is_active = False
+    contributor_a.save(update_fields=["is_active"])
+    response = client.get(reverse("countries:workspace", kwargs={"iso2": "KE"}))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_member_of_country_b_cannot_touch_country_a_members(client, focal_b, contributor_a):
+    client.force_login(focal_b)
+    for name, data in [("change_role", {"role": "focal_point"}), ("remove_member", {}), ("hand_over", {})]:
+        assert client.post(url(name, contributor_a.membership), data).status_code == 404
+    assert Membership.objects.get(user=contributor_a).role == "contributor"
+
+
+def test_member_id_of_another_country_is_not_found_through_own_workspace(client, focal_a, contributor_b):
+    """Country A's focal point cannot reach a country B member by putting its id in A's URL."""
+    client.force_login(focal_a)
+    response = client.post(
+        reverse("countries:remove_member", kwargs={"iso2": "KE", "member_id": contributor_b.membership.pk})
+    )
+    assert response.status_code == 404
+    assert Membership.objects.filter(user=contributor_b).exists()
+
+
+def test_invitation_id_of_another_country_is_not_found_through_own_workspace(client, focal_a, focal_b, country_b):
+    invitation = services.invite_delegate(country=country_b, email="x@example.org", role="contributor", by=focal_b)
+    client.force_login(focal_a)
+    response = client.post(reverse("countries:revoke_invitation", kwargs={"iso2": "KE", "invitation_id": invitation.pk}))
+    assert response.status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.status == "pending"
+
+
+def test_invalid_role_is_refused(client, focal_a, contributor_a):
+    client.force_login(focal_a)
+    response = client.post(url("change_role", contributor_a.membership), {"role": "admin"}, follow=True)
+    assert "Choose a role." in response.content.decode()
+    assert Membership.objects.get(user=contributor_a).role == "contributor"
+
+
+def test_service_refuses_handover_by_a_contributor(contributor_a, focal_a, country_a):
+    with pytest.raises(ValidationError):
+        services.hand_over_focal_point(country_a, to=focal_a.membership, by=contributor_a)
+    assert Membership.objects.get(user=focal_a).role == "focal_point"
+
+
+# --- Country profile ---
+
+
+def test_focal_point_completes_the_public_profile(client, focal_a, country_a):
+    client.force_login(focal_a)
+    data = {
+        "responsible_institution": "Ministry of Co-operatives and MSMEs",
+        "policy_overview": "MSMEs employ most of the workforce.",
+        "website": "https://msme.example.org",
+        "public_contact_name": "Desk",
+        "public_contact_email": "desk@example.org",
+    }
+    response = client.post(reverse("countries:profile_edit", kwargs={"iso2": "KE"}), data)
+    assert response.status_code == 302
+    country_a.refresh_from_db()
+    assert country_a.profile_is_complete
+    page = client.get(reverse("countries:country_detail", kwargs={"iso2": "KE"})).content.decode()
+    assert "Ministry of Co-operatives and MSMEs" in page and "desk@example.org" in page
+    event = AuditEvent.objects.get(action=AuditEvent.Action.PROFILE_UPDATED)
+    assert sorted(event.details["fields"]) == sorted(data)
+
+
+def test_bad_profile_input_is_refused_next_to_the_field(client, focal_a, country_a):
+    client.force_login(focal_a)
+    response = client.post(
+        reverse("countries:profile_edit", kwargs={"iso2": "KE"}),
+        {"responsible_institution": "x" * 201, "policy_overview": "", "website": "javascript:alert(1)", "public_contact_email": "nope"},
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"responsible_institution", "website", "public_contact_email"}
+    country_a.refresh_from_db()
+    assert country_a.responsible_institution == ""
+
+
+def test_profile_text_is_escaped_on_the_public_page(client, focal_a, country_a):
+    client.force_login(focal_a)
+    client.post(
+        reverse("countries:profile_edit", kwargs={"iso2": "KE"}),
+        {"responsible_institution": "<script>alert(1)</script>", "policy_overview": "<img src=x onerror=alert(1)>"},
+    )
+    page = client.get(reverse("countries:country_detail", kwargs={"iso2": "KE"})).content.decode()
+    assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_history_lists_team_changes(client, focal_a, contributor_a):
+    client.force_login(focal_a)
+    client.post(url("change_role", contributor_a.membership), {"role": "focal_point"})
+    page = client.get(reverse("countries:history", kwargs={"iso2": "KE"})).content.decode()
+    assert "Role changed" in page and contributor_a.email in page
+
+
+# --- Query counts: list pages stay constant as teams grow ---
+
+
+@pytest.mark.parametrize("name", ["team", "workspace", "history"])
+def test_workspace_pages_keep_a_constant_number_of_queries(client, focal_a, country_a, django_assert_max_num_queries, name):
+    for number in range(15):
+        make_member(country_a, f"member{number}@example.org", Membership.Role.CONTRIBUTOR)
+        services.invite_delegate(country=country_a, email=f"invitee{number}@example.org", role="contributor", by=focal_a)
+    client.force_login(focal_a)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse(f"countries:{name}", kwargs={"iso2": "KE"}))
+    assert response.status_code == 200
+
+
+def test_staff_dashboard_keeps_a_constant_number_of_queries(client, moderator, django_assert_max_num_queries):
+    for country in Country.objects.filter(iso2__in=["SN", "GH", "PE", "IQ", "FR"]):
+        make_member(country, f"focal@{country.iso2.lower()}.example", Membership.Role.FOCAL_POINT)
+        services.invite_delegate(country=country, email=f"other@{country.iso2.lower()}.example", role="contributor", by=moderator)
+    client.force_login(moderator)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("countries:staff_dashboard"))
+    assert response.status_code == 200
+    assert len(response.context["participating"]) == 5
+
+
+def test_public_country_list_keeps_a_constant_number_of_queries(client, django_assert_max_num_queries, db):
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("countries:country_list"))
+    links = re.findall(r'href="/en/countries/([A-Z]{2})/"', response.content.decode())
+    assert len(set(links)) == len(links) == 247
