@@ -233,30 +233,39 @@ def hand_over(request, country, membership, member_id):
     return redirect("countries:workspace", iso2=country.iso2)
 
 
-@workspace_view(manage=True)
-@require_POST
-def revoke_invitation(request, country, membership, invitation_id):
+def _act_on_invitation(request, country, invitation_id, act, success_message):
     invitation = get_object_or_404(country.invitations, pk=invitation_id)
     try:
-        services.revoke_invitation(invitation, by=request.user)
+        act(invitation)
     except ValidationError as error:
         _flash_error(request, error)
     else:
-        messages.success(request, _("The invitation to %(email)s has been revoked.") % {"email": invitation.email})
+        messages.success(request, success_message % {"email": invitation.email})
     return redirect("countries:team", iso2=country.iso2)
+
+
+@workspace_view(manage=True)
+@require_POST
+def revoke_invitation(request, country, membership, invitation_id):
+    return _act_on_invitation(
+        request,
+        country,
+        invitation_id,
+        lambda invitation: services.revoke_invitation(invitation, by=request.user),
+        _("The invitation to %(email)s has been revoked."),
+    )
 
 
 @workspace_view(manage=True)
 @require_POST
 def resend_invitation(request, country, membership, invitation_id):
-    invitation = get_object_or_404(country.invitations, pk=invitation_id)
-    try:
-        services.resend_invitation(invitation, by=request.user, request=request)
-    except ValidationError as error:
-        _flash_error(request, error)
-    else:
-        messages.success(request, _("A new invitation link has been sent to %(email)s.") % {"email": invitation.email})
-    return redirect("countries:team", iso2=country.iso2)
+    return _act_on_invitation(
+        request,
+        country,
+        invitation_id,
+        lambda invitation: services.resend_invitation(invitation, by=request.user, request=request),
+        _("A new invitation link has been sent to %(email)s."),
+    )
 
 
 @workspace_view(manage=True)

@@ -207,3 +207,20 @@ def test_public_country_list_keeps_a_constant_number_of_queries(client, django_a
         response = client.get(reverse("countries:country_list"))
     links = re.findall(r'href="/en/countries/([A-Z]{2})/"', response.content.decode())
     assert len(set(links)) == len(links) == 247
+
+
+def test_removing_a_member_in_the_admin_is_recorded(client, moderator, contributor_a):
+    client.force_login(moderator)
+    membership = contributor_a.membership
+    response = client.post(f"/admin/countries/membership/{membership.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.MEMBER_REMOVED)
+    assert (event.actor, event.subject) == (moderator, contributor_a.email)
+
+
+def test_moderators_cannot_change_users_in_the_admin(client, moderator, focal_a):
+    """Changing a user would let a moderator set a superuser's password."""
+    client.force_login(moderator)
+    response = client.post(f"/admin/countries/user/{focal_a.pk}/password/", {"password1": "x" * 20, "password2": "x" * 20})
+    assert response.status_code == 403
