@@ -283,6 +283,7 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["smeplatform.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -1,0 +1,166 @@
+"""Every main page, in every language, for every role: no axe-core violation, no console
+error, no Content-Security-Policy report, the page's language declared, one h1.
+
+Each test gathers the findings of all its pages and fails once with the full list.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import BROWSER_TEST, LANGUAGES
+
+pytestmark = BROWSER_TEST
+
+
+def report(findings):
+    return f"{len(findings)} problem(s):\n" + "\n".join(findings)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_public_pages_are_accessible_and_respect_the_csp(tab, language, known_invitation):
+    _invitation, token = known_invitation
+    findings = []
+    for path in [
+        f"/{language}/",
+        f"/{language}/countries/",
+        f"/{language}/countries/KE/",
+        f"/{language}/accounts/login/",
+        f"/{language}/accounts/password/reset/",
+        f"/{language}/accounts/signup/",
+        f"/{language}/invitations/{token}/",
+    ]:
+        findings += tab.audit_page(path)
+    findings += tab.audit_page(f"/{language}/no-such-page/", status=404)
+    findings += tab.audit_page(f"/{language}/invitations/no-such-token/", status=404)
+    assert not findings, report(findings)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_focal_point_pages_are_accessible_and_respect_the_csp(tab, language, focal_a, contributor_a, known_invitation):
+    tab.sign_in(focal_a)
+    findings = []
+    for path in [
+        f"/{language}/workspace/KE/",
+        f"/{language}/workspace/KE/team/",
+        f"/{language}/workspace/KE/team/invite/",
+        f"/{language}/workspace/KE/profile/",
+        f"/{language}/workspace/KE/history/",
+        f"/{language}/accounts/password/change/",
+        f"/{language}/accounts/email/",
+        f"/{language}/accounts/2fa/",
+    ]:
+        findings += tab.audit_page(path)
+    assert not findings, report(findings)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_contributor_pages_are_accessible_and_respect_the_csp(tab, language, contributor_a):
+    tab.sign_in(contributor_a)
+    findings = []
+    for path in [f"/{language}/workspace/KE/", f"/{language}/workspace/KE/team/"]:
+        findings += tab.audit_page(path)
+    # What a contributor may not do, and another country's workspace.
+    findings += tab.audit_page(f"/{language}/workspace/KE/team/invite/", status=403)
+    findings += tab.audit_page(f"/{language}/workspace/CO/", status=404)
+    assert not findings, report(findings)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_page_for_a_signed_in_user_without_a_team_is_accessible(tab, language, outsider):
+    tab.sign_in(outsider)
+    expect(tab.page).to_have_url(f"{tab.base_url}/en/workspace/")
+    findings = tab.audit_page(f"/{language}/workspace/")
+    assert not findings, report(findings)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_staff_pages_are_accessible_and_respect_the_csp(tab, language, moderator, contributor_a, known_invitation):
+    findings = []
+    tab.sign_in(moderator, language=language, totp=True, findings=findings)
+    for path in [
+        f"/{language}/staff/",
+        f"/{language}/staff/invite/",
+        f"/{language}/workspace/KE/",
+        f"/{language}/workspace/KE/team/",
+    ]:
+        findings += tab.audit_page(path)
+    assert not findings, report(findings)
+
+
+# --- Forms showing their errors ---
+
+
+def expect_error_summary(tab):
+    summary = tab.page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_have_attribute("role", "alert")
+    return summary
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_sign_in_with_a_wrong_password_shows_an_accessible_error(tab, language, focal_a):
+    tab.go(f"/{language}/accounts/login/")
+    form = tab.page.locator("main form")
+    form.locator("[name=login]").fill(focal_a.email)
+    form.locator("[name=password]").fill("not-the-password")
+    form.locator("button[type=submit]").click()
+    expect_error_summary(tab)
+    expect(tab.page.locator("[name=login]")).to_have_value(focal_a.email)
+    # Still signed out.
+    expect(tab.page.locator("form[action$='/accounts/logout/']")).to_have_count(0)
+    findings = tab.audit("sign-in with a wrong password")
+    assert not findings, report(findings)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_invite_form_errors_are_accessible_and_point_at_the_field(tab, language, focal_a):
+    tab.sign_in(focal_a)
+    tab.go(f"/{language}/workspace/KE/team/invite/")
+    tab.page.locator("[name=email]").fill("not-an-e-mail")
+    tab.page.locator("main form button[type=submit]").click()
+    summary = expect_error_summary(tab)
+    # The summary links to the field, and the field is described by its error.
+    link = summary.locator("a[href='#id_email']")
+    expect(link).to_be_visible()
+    # It names the field as its label does, punctuation of the language included.
+    label = tab.page.locator("label[for=id_email]").inner_text().strip()
+    assert link.inner_text().startswith(label), (link.inner_text(), label)
+    email = tab.page.locator("#id_email")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    described_by = email.get_attribute("aria-describedby") or ""
+    assert described_by, "the invalid field names no description"
+    for element_id in described_by.split():
+        expect(tab.page.locator(f"[id='{element_id}']")).to_have_count(1)
+    link.click()
+    expect(email).to_be_focused()
+    findings = tab.audit("invite form with an invalid e-mail")
+    assert not findings, report(findings)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_staff_invite_form_errors_are_accessible(tab, language, moderator):
+    tab.sign_in(moderator, totp=True)
+    tab.go(f"/{language}/staff/invite/")
+    tab.page.locator("[name=email]").fill("not-an-e-mail")
+    tab.page.locator("main form button[type=submit]").click()
+    summary = expect_error_summary(tab)
+    expect(summary.locator("a[href='#id_country']")).to_be_visible()
+    expect(summary.locator("a[href='#id_email']")).to_be_visible()
+    findings = tab.audit("staff invite form with errors")
+    assert not findings, report(findings)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_invitation_form_errors_are_accessible(tab, language, known_invitation):
+    _invitation, token = known_invitation
+    tab.go(f"/{language}/invitations/{token}/")
+    form = tab.page.locator("main form")
+    form.locator("[name=full_name]").fill("Ivy Invitee")
+    form.locator("[name=password1]").fill("a-long-enough-passphrase")
+    form.locator("[name=password2]").fill("a-different-passphrase")
+    form.locator("button[type=submit]").click()
+    summary = expect_error_summary(tab)
+    expect(summary.locator("a[href='#id_password2']")).to_be_visible()
+    expect(tab.page.locator("#id_password2")).to_have_attribute("aria-invalid", "true")
+    findings = tab.audit("invitation form with differing passwords")
+    assert not findings, report(findings)
