@@ -1,3 +1,5 @@
+from allauth.account.forms import LoginForm
+from allauth.mfa.base.forms import AuthenticateForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
@@ -84,3 +86,19 @@ class CountryProfileForm(forms.ModelForm):
         model = Country
         fields = list(Country.PROFILE_FIELDS)
         widgets = {"policy_overview": forms.Textarea(attrs={"rows": 8})}
+
+
+class SignInForm(LoginForm):
+    """allauth's sign-in form, labelled like the rest of the platform."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("E-mail address")
+
+
+class TwoFactorCodeForm(AuthenticateForm):
+    """The code step of sign-in: phones show a number pad (codes and recovery codes are digits)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(inputmode="numeric", autocomplete="one-time-code")

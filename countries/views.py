@@ -1,5 +1,7 @@
 from itertools import groupby
 
+from allauth.mfa.models import Authenticator
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -134,6 +136,7 @@ def workspace(request, country, membership):
         "can_manage": may_manage(request.user, membership),
         "team": team,
         "pending_invitations": country.invitations.pending().count(),
+        "has_two_factor": Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists(),
     }
     return render(request, "countries/workspace.html", context)
 

@@ -211,6 +211,7 @@ LOGIN_REDIRECT_URL = "countries:workspace_home"
 LOGOUT_REDIRECT_URL = "home"
 
 ACCOUNT_ADAPTER = "countries.adapters.InvitationOnlyAccountAdapter"
+ACCOUNT_FORMS = {"login": "countries.forms.SignInForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -231,6 +232,7 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {"authenticate": "countries.forms.TwoFactorCodeForm"}
 MFA_TOTP_ISSUER = "SME Platform"
 # Staff (ITC moderators and superusers) must enrol an authenticator app before
 # they can use anything but the enrolment pages. Delegates may enrol.

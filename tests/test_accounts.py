@@ -128,3 +128,24 @@ def test_sign_in_page_speaks_french_and_spanish(client, db, language, word):
     html = response.content.decode()
     assert f'<html lang="{language}">' in html
     assert word in html
+
+
+def test_workspace_tells_whether_two_factor_is_on(client, focal_a):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    client.force_login(focal_a)
+    workspace = reverse("countries:workspace", kwargs={"iso2": "KE"})
+    assert "Two-factor authentication is on" not in client.get(workspace).content.decode()
+    TOTP.activate(focal_a, TOTP_SECRET)
+    assert "Two-factor authentication is on" in client.get(workspace).content.decode()
+
+
+def test_sign_in_form_speaks_like_the_platform(client, db):
+    html = client.get(reverse("account_login")).content.decode()
+    assert '<label for="id_login">E-mail address:</label>' in html
+
+
+def test_two_factor_code_field_brings_up_a_number_pad(client, moderator):
+    sign_in(client, moderator.email)
+    html = client.get(reverse("mfa_authenticate")).content.decode()
+    assert 'inputmode="numeric"' in html and 'autocomplete="one-time-code"' in html
