@@ -49,7 +49,8 @@ def _check_may_invite(country, role, by):
 
 
 def _new_token():
-    return secrets.token_urlsafe(32)
+    # 192 random bits: unguessable, and a link short enough to copy from a plain-text e-mail.
+    return secrets.token_urlsafe(24)
 
 
 def invite_delegate(*, country, email, role, by, request=None):
