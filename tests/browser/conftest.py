@@ -134,6 +134,8 @@ class Tab:
         response = self.page.goto(self.url(path))
         assert response is not None, f"no response for {path}"
         assert response.status == status, f"{path} answered {response.status}, expected {status}"
+        # An audit of the page asked for, not of wherever a redirect led.
+        assert self.path() == path, f"{path} was redirected to {self.path()}"
         return response
 
     def take_problems(self):

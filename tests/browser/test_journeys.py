@@ -154,3 +154,30 @@ def test_on_a_phone_the_home_and_team_pages_do_not_scroll_sideways(tab, focal_a,
         # The wide tables scroll inside their own box, which keyboard users can reach.
         expect(tab.page.locator(".table-scroll").first).to_be_visible()
     tab.assert_no_console_problems()
+
+
+def test_delegate_enrols_an_authenticator_app_and_then_signs_in_with_a_code(tab, contributor_a):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    tab.sign_in(contributor_a)
+    tab.page.goto(tab.url("/en/accounts/2fa/totp/activate/"))
+    tab.page.locator("main form [name=password]").fill(PASSWORD)
+    tab.page.locator("main form button[type=submit]").click()
+    expect(tab.page).to_have_url(re.compile(r"/en/accounts/2fa/totp/activate/$"))
+    secret = tab.page.locator("#authenticator_secret").input_value()
+    counters = list(yield_hotp_counters_from_time())
+    tab.page.locator("main form [name=code]").fill(format_hotp_value(hotp_value(secret, counters[len(counters) // 2])))
+    tab.page.locator("main form button[type=submit]").click()
+    expect(tab.page.get_by_role("status").first).to_be_visible()
+    assert contributor_a.authenticator_set.filter(type="totp").exists()
+
+    tab.page.get_by_role("button", name="Sign out").click()
+    tab.go("/en/accounts/login/")
+    tab.page.locator("main form [name=login]").fill(contributor_a.email)
+    tab.page.locator("main form [name=password]").fill(PASSWORD)
+    tab.page.locator("main form button[type=submit]").click()
+    expect(tab.page).to_have_url(re.compile(r"/en/accounts/2fa/authenticate/$"))
+    tab.page.locator("main form [name=code]").fill(current_totp_code(secret))
+    tab.page.locator("main form button[type=submit]").first.click()
+    expect(tab.page).to_have_url(re.compile(r"/en/workspace/KE/$"))
+    tab.assert_no_console_problems()

@@ -4,8 +4,12 @@ error, no Content-Security-Policy report, the page's language declared, one h1.
 Each test gathers the findings of all its pages and fails once with the full list.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
 
 from .conftest import BROWSER_TEST, LANGUAGES
 
@@ -50,6 +54,16 @@ def test_focal_point_pages_are_accessible_and_respect_the_csp(tab, language, foc
         f"/{language}/accounts/2fa/",
     ]:
         findings += tab.audit_page(path)
+    # Enrolling an authenticator app asks for the password again, then shows the QR code
+    # (a data: image the CSP allows) and the code field.
+    tab.page.goto(tab.url(f"/{language}/accounts/2fa/totp/activate/"))
+    expect(tab.page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
+    findings += tab.audit("password asked again")
+    tab.page.locator("main form [name=password]").fill(PASSWORD)
+    tab.page.locator("main form button[type=submit]").click()
+    expect(tab.page).to_have_url(f"{tab.base_url}/{language}/accounts/2fa/totp/activate/")
+    expect(tab.page.locator("img.qr-code")).to_be_visible()
+    findings += tab.audit("authenticator enrolment")
     assert not findings, report(findings)
 
 
