@@ -28,6 +28,18 @@ def _add_errors(form, error):
         form.add_error(None, error)
 
 
+def _invite_from_form(request, form, country):
+    """Send the invitation a valid form describes; False, with the reason on the form, if refused."""
+    try:
+        services.invite_delegate(
+            country=country, email=form.cleaned_data["email"], role=form.cleaned_data["role"], by=request.user, request=request
+        )
+    except ValidationError as error:
+        _add_errors(form, error)
+        return False
+    return True
+
+
 def _flash_error(request, error):
     for message in error.messages:
         messages.error(request, message)
@@ -172,16 +184,9 @@ def team(request, country, membership):
 @workspace_view(manage=True)
 def invite_member(request, country, membership):
     form = InviteMemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invite_delegate(
-                country=country, email=form.cleaned_data["email"], role=form.cleaned_data["role"], by=request.user, request=request
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
-            return redirect("countries:team", iso2=country.iso2)
+    if request.method == "POST" and form.is_valid() and _invite_from_form(request, form, country):
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+        return redirect("countries:team", iso2=country.iso2)
     return render(request, "countries/invite.html", {"country": country, "membership": membership, "form": form})
 
 
@@ -325,18 +330,11 @@ def staff_invite(request):
     if request.GET.get("country"):
         initial["country"] = request.GET["country"].upper()
     form = StaffInviteForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        country = form.cleaned_data["country"]
-        try:
-            services.invite_delegate(
-                country=country, email=form.cleaned_data["email"], role=form.cleaned_data["role"], by=request.user, request=request
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Invitation sent to %(email)s for %(country)s.") % {"email": form.cleaned_data["email"], "country": country.name},
-            )
-            return redirect("countries:staff_dashboard")
+    if request.method == "POST" and form.is_valid() and _invite_from_form(request, form, form.cleaned_data["country"]):
+        messages.success(
+            request,
+            _("Invitation sent to %(email)s for %(country)s.")
+            % {"email": form.cleaned_data["email"], "country": form.cleaned_data["country"].name},
+        )
+        return redirect("countries:staff_dashboard")
     return render(request, "countries/staff_invite.html", {"form": form})
