@@ -14,16 +14,26 @@ MODERATOR_MODEL_PERMISSIONS = {
         # View only: changing users would let a moderator reset a superuser's password.
         "user": ["view"],
     },
+    "practices": {
+        "theme": ["view", "add", "change"],
+        "instrumenttype": ["view", "add", "change"],
+        "targetgroup": ["view", "add", "change"],
+        "practice": ["view"],
+        "practicerevision": ["view"],
+        "reviewevent": ["view"],
+    },
 }
 
 
 def ensure_moderators_group(sender=None, **kwargs):
+    from django.apps import apps as django_apps
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
     if sender is not None:
-        # Our receiver may run before auth's own for this app: make the permissions first.
-        create_permissions(sender, verbosity=0)
+        # Our receiver may run before auth's own for these apps: make the permissions first.
+        for app_label in MODERATOR_MODEL_PERMISSIONS:
+            create_permissions(django_apps.get_app_config(app_label), verbosity=0)
 
     group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
     wanted = []

@@ -1,1 +1,345 @@
-# Best practices arrive with the issue "Best practices: country pages, submission, and ITC moderation".
+"""Best practices in SME policy, their taxonomies, and the versions that go through review.
+
+A Practice is the public record: its content fields hold what is published. Every change of
+content, the first draft included, is proposed as a PracticeRevision, a snapshot of the content
+that moves through review (draft → submitted → changes requested ⇄ resubmitted → approved, or
+rejected). Approving a revision copies its snapshot onto the practice, so the published version
+stays public, unchanged, while an edit of it is in review. Nothing a delegate writes is deleted:
+revisions are discarded, not removed.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from countries.models import Country, localized
+
+# --- Taxonomies: data that staff manage, named in the three languages ---
+
+
+class TaxonomyTerm(models.Model):
+    slug = models.SlugField(_("identifier"), max_length=60, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(
+        _("offered"), default=True, help_text=_("Terms no longer offered stay on the practices that use them.")
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name_en"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return localized(self, "name")
+
+
+class Theme(TaxonomyTerm):
+    is_pillar = models.BooleanField(
+        _("Call to Action pillar"), default=False, help_text=_("A pillar of the Call to Action of the SME Ministerial community.")
+    )
+
+    class Meta(TaxonomyTerm.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+
+class InstrumentType(TaxonomyTerm):
+    class Meta(TaxonomyTerm.Meta):
+        verbose_name = _("instrument type")
+        verbose_name_plural = _("instrument types")
+
+
+class TargetGroup(TaxonomyTerm):
+    class Meta(TaxonomyTerm.Meta):
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+
+# --- Practices ---
+
+
+class Level(models.TextChoices):
+    NATIONAL = "national", _("National")
+    REGIONAL = "regional", _("Regional")
+    CONTINENTAL = "continental", _("Continental")
+    GLOBAL = "global", _("Global")
+
+
+class ImplementationStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETED = "completed", _("Completed")
+    DISCONTINUED = "discontinued", _("Discontinued")
+
+
+class EvidenceLabel(models.TextChoices):
+    DESCRIPTIVE = "descriptive", _("Descriptive")
+    EARLY_RESULTS = "early_results", _("Early results")
+    MONITORED = "monitored", _("Monitored")
+    INDEPENDENTLY_EVALUATED = "independently_evaluated", _("Independently evaluated")
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    SPANISH = "es", _("Spanish")
+    OTHER = "other", _("Other")
+
+
+YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
+
+# The content a revision proposes and a practice publishes. Relations are kept in the
+# snapshot by stable keys (taxonomy slugs, practice ids), so diffs read well.
+SCALAR_CONTENT_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "problem",
+    "objectives",
+    "implementation",
+    "results",
+    "indicators",
+    "challenges",
+    "transferability",
+    "level",
+    "implementation_status",
+    "start_year",
+    "end_year",
+    "responsible_institution",
+    "links",
+    "original_language",
+    "contact_name",
+    "contact_email",
+)
+RELATED_CONTENT_FIELDS = {
+    "themes": "slug",
+    "instruments": "slug",
+    "target_groups": "slug",
+    "adapted_from": "pk",
+}
+CONTENT_FIELDS = SCALAR_CONTENT_FIELDS + tuple(RELATED_CONTENT_FIELDS)
+# What a practice needs before it can be submitted for review.
+REQUIRED_FOR_REVIEW = ("title", "summary", "description", "level", "themes")
+
+
+class PracticeQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see. Public code reads practices only through this."""
+        return self.filter(status=Practice.Status.PUBLISHED)
+
+    def of_country(self, country):
+        """The practices a country's team works on: owned or co-owned."""
+        return self.filter(models.Q(owner=country) | models.Q(co_owners=country)).distinct()
+
+
+class Practice(models.Model):
+    """The public record of a best practice: its content fields hold the published version."""
+
+    class Status(models.TextChoices):
+        UNPUBLISHED = "unpublished", _("Not published")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=500, blank=True, help_text=_("Two or three sentences for lists and cards."))
+    description = models.TextField(_("description"), blank=True, help_text=_("The full description, in Markdown."))
+    problem = models.TextField(_("problem addressed"), blank=True)
+    objectives = models.TextField(_("objectives"), blank=True)
+    implementation = models.TextField(
+        _("implementation"), blank=True, help_text=_("Institutions, partners, resources or budget.")
+    )
+    results = models.TextField(_("results and evidence"), blank=True)
+    indicators = models.JSONField(
+        _("key indicators"), default=list, blank=True, help_text=_("Each with a name, a value and a year.")
+    )
+    challenges = models.TextField(_("challenges and lessons learned"), blank=True)
+    transferability = models.TextField(_("conditions for transfer to other countries"), blank=True)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices, blank=True)
+    implementation_status = models.CharField(
+        _("implementation status"), max_length=12, choices=ImplementationStatus.choices, blank=True
+    )
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True, validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True, validators=YEAR_VALIDATORS)
+    responsible_institution = models.CharField(_("responsible institution"), max_length=200, blank=True)
+    links = models.JSONField(_("links"), default=list, blank=True)
+    original_language = models.CharField(
+        _("original language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    # Shown only to signed-in delegates and staff.
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="practices")
+    instruments = models.ManyToManyField(InstrumentType, verbose_name=_("instrument types"), blank=True, related_name="practices")
+    target_groups = models.ManyToManyField(TargetGroup, verbose_name=_("target groups"), blank=True, related_name="practices")
+
+    owner = models.ForeignKey(Country, verbose_name=_("owner country"), on_delete=models.PROTECT, related_name="practices")
+    co_owners = models.ManyToManyField(
+        Country, verbose_name=_("co-owner countries"), blank=True, related_name="co_owned_practices"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.UNPUBLISHED)
+    evidence_label = models.CharField(_("evidence label"), max_length=30, choices=EvidenceLabel.choices, blank=True)
+    adapted_from = models.ManyToManyField(
+        "self",
+        verbose_name=_("adapted from"),
+        symmetrical=False,
+        blank=True,
+        related_name="adapted_by",
+        help_text=_("Practices of other countries that inspired this one."),
+    )
+    published_revision = models.OneToOneField(
+        "PracticeRevision", verbose_name=_("published version"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_by_itc = models.BooleanField(_("entered by ITC"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    first_published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    published_at = models.DateTimeField(_("last published"), null=True, blank=True)
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+        ordering = ["-published_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["unpublished", "published", "archived"]), name="practice_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_year__isnull=True) | models.Q(end_year__isnull=True) | models.Q(end_year__gte=models.F("start_year")),
+                name="practice_years_in_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"], name="practice_status_recent")]
+
+    def __str__(self):
+        return self.title or _("(untitled practice)")
+
+    def content_snapshot(self):
+        """The published content as a revision would hold it."""
+        snapshot = {field: getattr(self, field) for field in SCALAR_CONTENT_FIELDS}
+        for field, key in RELATED_CONTENT_FIELDS.items():
+            snapshot[field] = sorted(getattr(self, field).values_list(key, flat=True))
+        return snapshot
+
+
+class PracticeRevision(models.Model):
+    """A proposed version of a practice's content, on its way through review."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        RESUBMITTED = "resubmitted", _("Resubmitted")
+        APPROVED = "approved", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        DISCARDED = "discarded", _("Discarded")
+
+    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.RESUBMITTED)
+    EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+    IN_REVIEW_STATUSES = (Status.SUBMITTED, Status.RESUBMITTED)
+
+    practice = models.ForeignKey(Practice, verbose_name=_("practice"), on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    content = models.JSONField(_("content"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("practice version")
+        verbose_name_plural = _("practice versions")
+        ordering = ["practice", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "number"], name="revision_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["draft", "submitted", "changes_requested", "resubmitted", "approved", "rejected", "discarded"]
+                ),
+                name="revision_status_valid",
+            ),
+            # One version at a time is worked on or reviewed.
+            models.UniqueConstraint(
+                fields=["practice"],
+                condition=models.Q(status__in=["draft", "submitted", "changes_requested", "resubmitted"]),
+                name="revision_one_open_per_practice",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="revision_review_queue")]
+
+    def __str__(self):
+        return f"{self.content.get('title') or _('(untitled practice)')} v{self.number} ({self.get_status_display()})"
+
+    @property
+    def title(self):
+        return self.content.get("title", "")
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def is_in_review(self):
+        return self.status in self.IN_REVIEW_STATUSES
+
+
+class ReviewEvent(models.Model):
+    """One step in a practice's history: who moved which version from what to what, and why."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        SAVED = "saved", _("Saved")
+        SUBMITTED = "submitted", _("Submitted for review")
+        RESUBMITTED = "resubmitted", _("Resubmitted")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        DISCARDED = "discarded", _("Discarded")
+        DRAFT_RESTORED = "draft_restored", _("Discarded draft restored")
+        ARCHIVED = "archived", _("Archived")
+        RESTORED = "restored", _("Restored")
+        EVIDENCE_LABELLED = "evidence_labelled", _("Evidence label set")
+
+    practice = models.ForeignKey(Practice, verbose_name=_("practice"), on_delete=models.PROTECT, related_name="events")
+    revision = models.ForeignKey(
+        PracticeRevision, verbose_name=_("version"), null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    action = models.CharField(_("what"), max_length=30, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("review event")
+        verbose_name_plural = _("review events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"

@@ -150,7 +150,7 @@ MATRIX = {
 }
 
 
-def _admin_model(app_model, object_key, *, view, change=False, delete=False):
+def _admin_model(app_model, object_key, *, view, add=False, change=False, delete=False):
     """The six admin URLs of one model, with the moderator's response to each."""
     app, model = app_model.split("_", 1)
     obj = lambda w: w[object_key].pk  # noqa: E731
@@ -158,7 +158,7 @@ def _admin_model(app_model, object_key, *, view, change=False, delete=False):
     MATRIX.update(
         {
             f"admin:{app_model}_changelist": Case(a(f"admin:{app_model}_changelist"), admin(yes if view else no)),
-            f"admin:{app_model}_add": Case(a(f"admin:{app_model}_add"), admin(no)),
+            f"admin:{app_model}_add": Case(a(f"admin:{app_model}_add"), admin(yes if add else no)),
             f"admin:{app_model}_change": Case(a(f"admin:{app_model}_change", object_id=obj), admin(yes if view or change else no)),
             f"admin:{app_model}_delete": Case(a(f"admin:{app_model}_delete", object_id=obj), admin(yes if delete else no)),
             f"admin:{app_model}_history": Case(a(f"admin:{app_model}_history", object_id=obj), admin(yes if view else no)),
@@ -179,6 +179,13 @@ _admin_model("countries_invitation", "invitation", view=True)
 _admin_model("countries_auditevent", "event", view=True)
 _admin_model("account_emailaddress", "email_address", view=False)
 _admin_model("mfa_authenticator", "authenticator", view=False)
+# Taxonomies are managed by staff; practices change only through the review workflow.
+_admin_model("practices_theme", "theme", view=True, add=True, change=True)
+_admin_model("practices_instrumenttype", "instrument", view=True, add=True, change=True)
+_admin_model("practices_targetgroup", "target_group", view=True, add=True, change=True)
+_admin_model("practices_practice", "practice", view=True)
+_admin_model("practices_practicerevision", "revision", view=True)
+_admin_model("practices_reviewevent", "review_event", view=True)
 MATRIX["admin:auth_user_password_change"] = Case(
     lambda w: reverse("admin:auth_user_password_change", args=[w["user"].pk]), admin(403)
 )
@@ -245,7 +252,17 @@ def world(cast, country_a, focal_a, contributor_a, moderator):
     Invitation.objects.filter(pk=invitation.pk).update(token_hash=services.hash_token(token))
     from django.contrib.contenttypes.models import ContentType
 
+    from practices import services as practice_services
+    from practices.models import InstrumentType, TargetGroup, Theme
+
+    practice, revision = practice_services.create_practice(country_a, by=focal_a, content={"title": "One-stop shop"})
     return {
+        "theme": Theme.objects.first(),
+        "instrument": InstrumentType.objects.first(),
+        "target_group": TargetGroup.objects.first(),
+        "practice": practice,
+        "revision": revision,
+        "review_event": practice.events.first(),
         "cast": cast,
         "country_a": country_a,
         "token": token,

@@ -1,0 +1,325 @@
+"""The review workflow of practices: each transition is one guarded, atomic, recorded function.
+
+A revision moves draft → submitted → (changes requested → resubmitted)* → approved, or is
+rejected; a draft (or a version sent back for changes) can be discarded, and staff can bring a
+discarded draft back. Approving copies the revision's content onto the practice and makes it
+public. A published practice can be archived by its team or by staff, and restored by staff.
+
+Every function takes the acting user as `by`, checks that they may act and that the version is
+in a state the transition starts from, and raises PermissionDenied or ValidationError otherwise,
+changing nothing.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from countries.access import is_moderator
+from countries.models import Membership
+
+from .models import (
+    RELATED_CONTENT_FIELDS,
+    REQUIRED_FOR_REVIEW,
+    SCALAR_CONTENT_FIELDS,
+    EvidenceLabel,
+    InstrumentType,
+    Practice,
+    PracticeRevision,
+    ReviewEvent,
+    TargetGroup,
+    Theme,
+)
+
+Status = PracticeRevision.Status
+RELATED_MODELS = {"themes": Theme, "instruments": InstrumentType, "target_groups": TargetGroup, "adapted_from": Practice}
+
+
+# --- Who may act ---
+
+
+def is_team_member(user, practice):
+    """A member of the owner's or a co-owner's team."""
+    membership = Membership.objects.filter(user=user).only("country_id").first()
+    if membership is None:
+        return False
+    return membership.country_id == practice.owner_id or practice.co_owners.filter(pk=membership.country_id).exists()
+
+
+def _require_team_or_staff(user, practice):
+    if not (is_moderator(user) or is_team_member(user, practice)):
+        raise PermissionDenied
+
+
+def _require_staff(user):
+    if not is_moderator(user):
+        raise PermissionDenied
+
+
+# --- Content ---
+
+
+def empty_content():
+    content = {field: "" for field in SCALAR_CONTENT_FIELDS}
+    content.update(indicators=[], links=[], start_year=None, end_year=None, original_language="en")
+    content.update({field: [] for field in RELATED_CONTENT_FIELDS})
+    return content
+
+
+def normalise_content(content):
+    """Every content key present, relations as sorted lists of keys; unknown keys dropped."""
+    normalised = empty_content()
+    for field in SCALAR_CONTENT_FIELDS:
+        if field in content:
+            normalised[field] = content[field]
+    for field in RELATED_CONTENT_FIELDS:
+        if field in content:
+            normalised[field] = sorted(content[field])
+    return normalised
+
+
+def missing_for_review(content):
+    """The names of the fields a version still needs before it can be submitted."""
+    return [field for field in REQUIRED_FOR_REVIEW if not content.get(field)]
+
+
+def _apply(revision):
+    """Copy a revision's content onto its practice (the published version)."""
+    practice = revision.practice
+    content = normalise_content(revision.content)
+    for field in SCALAR_CONTENT_FIELDS:
+        setattr(practice, field, content[field])
+    practice.save(update_fields=list(SCALAR_CONTENT_FIELDS))
+    for field, key in RELATED_CONTENT_FIELDS.items():
+        model = RELATED_MODELS[field]
+        related = model.objects.filter(**{f"{key}__in": content[field]})
+        if field == "adapted_from":
+            related = related.exclude(pk=practice.pk)
+        getattr(practice, field).set(related)
+
+
+def _record(practice, action, *, by, revision=None, from_status="", to_status="", note=""):
+    return ReviewEvent.objects.create(
+        practice=practice,
+        revision=revision,
+        actor=by,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+
+
+def _locked(revision):
+    """The revision, re-read under a row lock so two clicks cannot both pass the state check."""
+    return PracticeRevision.objects.select_for_update().select_related("practice").get(pk=revision.pk)
+
+
+def _move(revision, to_status, action, *, by, note="", allowed_from, decided=False):
+    if revision.status not in allowed_from:
+        raise ValidationError(
+            _("This is not possible while the version's status is “%(status)s”.") % {"status": revision.get_status_display()}
+        )
+    previous = revision.status
+    revision.status = to_status
+    now = timezone.now()
+    fields = ["status", "updated_at"]
+    revision.updated_at = now
+    if to_status in (Status.SUBMITTED, Status.RESUBMITTED):
+        revision.submitted_at = now
+        fields.append("submitted_at")
+    if decided:
+        revision.decided_at, revision.decided_by = now, by
+        fields += ["decided_at", "decided_by"]
+    revision.save(update_fields=fields)
+    _record(revision.practice, action, by=by, revision=revision, from_status=previous, to_status=to_status, note=note)
+    return revision
+
+
+# --- Transitions ---
+
+
+def create_practice(country, *, by, content, entered_by_itc=False):
+    """A new practice owned by `country`, with its first version as a draft."""
+    if not is_moderator(by):
+        membership = Membership.objects.filter(user=by, country=country).first()
+        if membership is None:
+            raise PermissionDenied
+    content = normalise_content(content)
+    if not content["title"]:
+        raise ValidationError({"title": _("Give the practice a title.")})
+    with transaction.atomic():
+        practice = Practice.objects.create(
+            owner=country, title=content["title"], created_by=by, entered_by_itc=entered_by_itc
+        )
+        revision = PracticeRevision.objects.create(practice=practice, number=1, content=content, created_by=by)
+        _record(practice, ReviewEvent.Action.CREATED, by=by, revision=revision, to_status=Status.DRAFT)
+    return practice, revision
+
+
+def save_revision(revision, *, by, content):
+    """Save the text of a version that is being written (a draft, or one sent back for changes)."""
+    with transaction.atomic():
+        revision = _locked(revision)
+        _require_team_or_staff(by, revision.practice)
+        if not revision.is_editable:
+            raise ValidationError(_("This version is in review or closed: it can no longer be edited."))
+        content = normalise_content(content)
+        if not content["title"]:
+            raise ValidationError({"title": _("Give the practice a title.")})
+        revision.content = content
+        revision.updated_at = timezone.now()
+        revision.save(update_fields=["content", "updated_at"])
+        if revision.practice.status == Practice.Status.UNPUBLISHED and revision.practice.title != content["title"]:
+            # The working title names the practice in lists until its first publication.
+            revision.practice.title = content["title"]
+            revision.practice.save(update_fields=["title"])
+        _record(revision.practice, ReviewEvent.Action.SAVED, by=by, revision=revision)
+    return revision
+
+
+def submit_revision(revision, *, by):
+    """Send a version to ITC for review (again, after requested changes)."""
+    with transaction.atomic():
+        revision = _locked(revision)
+        _require_team_or_staff(by, revision.practice)
+        missing = missing_for_review(revision.content)
+        if missing and revision.is_editable:
+            raise ValidationError(
+                _("Complete these fields before submitting: %(fields)s.")
+                % {"fields": ", ".join(str(Practice._meta.get_field(name).verbose_name) for name in missing)}
+            )
+        if revision.status == Status.CHANGES_REQUESTED:
+            return _move(revision, Status.RESUBMITTED, ReviewEvent.Action.RESUBMITTED, by=by, allowed_from=[Status.CHANGES_REQUESTED])
+        return _move(revision, Status.SUBMITTED, ReviewEvent.Action.SUBMITTED, by=by, allowed_from=[Status.DRAFT])
+
+
+def request_changes(revision, *, by, comment):
+    _require_staff(by)
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what should change: the country's team reads this comment.")})
+    with transaction.atomic():
+        revision = _locked(revision)
+        return _move(
+            revision,
+            Status.CHANGES_REQUESTED,
+            ReviewEvent.Action.CHANGES_REQUESTED,
+            by=by,
+            note=comment.strip(),
+            allowed_from=PracticeRevision.IN_REVIEW_STATUSES,
+            decided=True,
+        )
+
+
+def publish_revision(revision, *, by, note="", evidence_label=None):
+    """Approve a version: its content becomes the public practice."""
+    _require_staff(by)
+    if evidence_label is not None and evidence_label not in EvidenceLabel.values + [""]:
+        raise ValidationError({"evidence_label": _("Choose an evidence label.")})
+    with transaction.atomic():
+        revision = _locked(revision)
+        _move(
+            revision,
+            Status.APPROVED,
+            ReviewEvent.Action.PUBLISHED,
+            by=by,
+            note=note.strip(),
+            allowed_from=PracticeRevision.IN_REVIEW_STATUSES,
+            decided=True,
+        )
+        _apply(revision)
+        practice = revision.practice
+        now = timezone.now()
+        practice.status = Practice.Status.PUBLISHED
+        practice.published_revision = revision
+        practice.published_at = now
+        practice.first_published_at = practice.first_published_at or now
+        fields = ["status", "published_revision", "published_at", "first_published_at"]
+        if evidence_label is not None and evidence_label != practice.evidence_label:
+            practice.evidence_label = evidence_label
+            fields.append("evidence_label")
+            _record(practice, ReviewEvent.Action.EVIDENCE_LABELLED, by=by, revision=revision, to_status=evidence_label)
+        practice.save(update_fields=fields)
+    return revision
+
+
+def reject_revision(revision, *, by, reason):
+    _require_staff(by)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason: the country's team reads it.")})
+    with transaction.atomic():
+        revision = _locked(revision)
+        return _move(
+            revision,
+            Status.REJECTED,
+            ReviewEvent.Action.REJECTED,
+            by=by,
+            note=reason.strip(),
+            allowed_from=PracticeRevision.IN_REVIEW_STATUSES,
+            decided=True,
+        )
+
+
+def discard_revision(revision, *, by):
+    """Set a version being written aside. It is kept, and staff can bring it back."""
+    with transaction.atomic():
+        revision = _locked(revision)
+        _require_team_or_staff(by, revision.practice)
+        return _move(revision, Status.DISCARDED, ReviewEvent.Action.DISCARDED, by=by, allowed_from=PracticeRevision.EDITABLE_STATUSES)
+
+
+def restore_discarded_revision(revision, *, by):
+    _require_staff(by)
+    with transaction.atomic():
+        revision = _locked(revision)
+        if revision.practice.revisions.filter(status__in=PracticeRevision.OPEN_STATUSES).exists():
+            raise ValidationError(_("Another version of this practice is open: finish or discard it first."))
+        return _move(revision, Status.DRAFT, ReviewEvent.Action.DRAFT_RESTORED, by=by, allowed_from=[Status.DISCARDED])
+
+
+def start_revision(practice, *, by):
+    """Open a new version of a published (or archived) practice, starting from what is public.
+
+    Returns the open version if there already is one, so a double click creates nothing twice.
+    """
+    with transaction.atomic():
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        _require_team_or_staff(by, practice)
+        open_revision = practice.revisions.filter(status__in=PracticeRevision.OPEN_STATUSES).first()
+        if open_revision is not None:
+            return open_revision
+        if practice.status == Practice.Status.UNPUBLISHED:
+            raise ValidationError(_("This practice has no published version to start from."))
+        number = (practice.revisions.aggregate(Max("number"))["number__max"] or 0) + 1
+        revision = PracticeRevision.objects.create(
+            practice=practice, number=number, content=practice.content_snapshot(), created_by=by
+        )
+        _record(practice, ReviewEvent.Action.CREATED, by=by, revision=revision, to_status=Status.DRAFT)
+    return revision
+
+
+def archive_practice(practice, *, by, note=""):
+    """Withdraw a published practice from public view (its team or staff)."""
+    with transaction.atomic():
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        _require_team_or_staff(by, practice)
+        if practice.status != Practice.Status.PUBLISHED:
+            raise ValidationError(_("Only a published practice can be archived."))
+        practice.status = Practice.Status.ARCHIVED
+        practice.save(update_fields=["status"])
+        _record(practice, ReviewEvent.Action.ARCHIVED, by=by, from_status="published", to_status="archived", note=note.strip())
+    return practice
+
+
+def restore_practice(practice, *, by, note=""):
+    """Make an archived practice public again (staff only)."""
+    _require_staff(by)
+    with transaction.atomic():
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        if practice.status != Practice.Status.ARCHIVED:
+            raise ValidationError(_("Only an archived practice can be restored."))
+        practice.status = Practice.Status.PUBLISHED
+        practice.save(update_fields=["status"])
+        _record(practice, ReviewEvent.Action.RESTORED, by=by, from_status="archived", to_status="published", note=note.strip())
+    return practice
