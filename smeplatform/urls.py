@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("", include("countries.urls")),
+    path("", include("practices.urls")),
 )
 
 handler403 = "smeplatform.views.permission_denied"

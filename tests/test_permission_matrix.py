@@ -50,6 +50,9 @@ WORKSPACE_MANAGE = {"anonymous": LOGIN, "contributor_a": 403, "focal_a": 200, "c
 # A POST-only action: GET is refused once access is settled; POST by an allowed role redirects.
 ACTION_GET = {"anonymous": LOGIN, "contributor_a": 403, "focal_a": 405, "contributor_b": 404, "moderator": 405}
 ACTION_POST = {"anonymous": LOGIN, "contributor_a": 403, "focal_a": REDIRECT, "contributor_b": 404, "moderator": REDIRECT}
+# The same, for actions every member of the team may take.
+TEAM_ACTION_GET = {**ACTION_GET, "contributor_a": 405}
+TEAM_ACTION_POST = {**ACTION_POST, "contributor_a": REDIRECT}
 STAFF = {"anonymous": LOGIN, "contributor_a": 403, "focal_a": 403, "contributor_b": 403, "moderator": 200}
 # Admin views: the sign-in is allauth's; delegates are sent to the admin sign-in, which refuses them.
 ADMIN_ANONYMOUS_AND_DELEGATES = {"anonymous": REDIRECT, "contributor_a": REDIRECT, "focal_a": REDIRECT, "contributor_b": REDIRECT}
@@ -98,6 +101,15 @@ MATRIX = {
     ),
     "countries:history": Case(a("countries:history", iso2="KE"), WORKSPACE_MANAGE),
     "countries:staff_dashboard": Case(a("countries:staff_dashboard"), STAFF),
+    # --- Practices in a country's workspace (the practice is a draft of country A) ---
+    "practices:workspace_list": Case(a("practices:workspace_list", iso2="KE"), WORKSPACE_READ),
+    "practices:practice_create": Case(a("practices:practice_create", iso2="KE"), WORKSPACE_READ),
+    "practices:workspace_detail": Case(a("practices:workspace_detail", iso2="KE", pk=lambda w: w["practice"].pk), WORKSPACE_READ),
+    "practices:practice_edit": Case(a("practices:practice_edit", iso2="KE", pk=lambda w: w["practice"].pk), WORKSPACE_READ),
+    "practices:practice_submit": Case(a("practices:practice_submit", iso2="KE", pk=lambda w: w["practice"].pk), TEAM_ACTION_GET),
+    "practices:practice_discard": Case(a("practices:practice_discard", iso2="KE", pk=lambda w: w["practice"].pk), TEAM_ACTION_GET),
+    "practices:practice_revise": Case(a("practices:practice_revise", iso2="KE", pk=lambda w: w["practice"].pk), TEAM_ACTION_GET),
+    "practices:practice_archive": Case(a("practices:practice_archive", iso2="KE", pk=lambda w: w["practice"].pk), ACTION_GET),
     "countries:staff_invite": Case(a("countries:staff_invite"), STAFF),
     # --- Sign-in and account pages (allauth) ---
     "account_login": Case(a("account_login"), {**each(REDIRECT), "anonymous": 200}),
@@ -207,6 +219,16 @@ POST_MATRIX = {
         "post",
         {"responsible_institution": "Ministry of Trade", "policy_overview": "Context.", "website": "", "public_contact_name": "", "public_contact_email": ""},
     ),
+    "practices:practice_create": Case(
+        MATRIX["practices:practice_create"].url, TEAM_ACTION_POST, "post", {"title": "Export desk", "original_language": "en"}
+    ),
+    "practices:practice_edit": Case(
+        MATRIX["practices:practice_edit"].url, TEAM_ACTION_POST, "post", {"title": "Renamed", "original_language": "en", "save": ""}
+    ),
+    "practices:practice_submit": Case(MATRIX["practices:practice_submit"].url, TEAM_ACTION_POST, "post"),
+    "practices:practice_discard": Case(MATRIX["practices:practice_discard"].url, TEAM_ACTION_POST, "post"),
+    "practices:practice_revise": Case(MATRIX["practices:practice_revise"].url, TEAM_ACTION_POST, "post"),
+    "practices:practice_archive": Case(MATRIX["practices:practice_archive"].url, ACTION_POST, "post"),
     "countries:staff_invite": Case(
         MATRIX["countries:staff_invite"].url,
         {**STAFF, "moderator": REDIRECT},

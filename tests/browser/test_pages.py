@@ -4,6 +4,7 @@ error, no Content-Security-Policy report, the page's language declared, one h1.
 Each test gathers the findings of all its pages and fails once with the full list.
 """
 
+import os
 import re
 
 import pytest
@@ -177,4 +178,29 @@ def test_invitation_form_errors_are_accessible(tab, language, known_invitation):
     expect(summary.locator("a[href='#id_password2']")).to_be_visible()
     expect(tab.page.locator("#id_password2")).to_have_attribute("aria-invalid", "true")
     findings = tab.audit("invitation form with differing passwords")
+    assert not findings, report(findings)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_practice_workspace_pages_are_accessible_and_respect_the_csp(tab, language, contributor_a, country_a):
+    from practices import services as practice_services
+
+    practice, _revision = practice_services.create_practice(
+        country_a, by=contributor_a, content={"title": "Export desk", "description": "A **one-stop** desk.", "themes": ["internationalisation-trade"]}
+    )
+    tab.sign_in(contributor_a)
+    findings = []
+    for path in [
+        f"/{language}/workspace/KE/practices/",
+        f"/{language}/workspace/KE/practices/new/",
+        f"/{language}/workspace/KE/practices/{practice.pk}/",
+        f"/{language}/workspace/KE/practices/{practice.pk}/edit/",
+    ]:
+        findings += tab.audit_page(path)
+    # Submitting the incomplete draft from its form: saved, with the missing fields marked.
+    tab.page.locator("main form button[name=submit]").click()
+    expect(tab.page.locator(".error-summary")).to_be_visible()
+    findings += tab.audit("draft form with the fields needed for review")
+    if os.environ.get("SCREENSHOTS") == "1":
+        tab.screenshot(f"practice-draft-form-{language}")
     assert not findings, report(findings)

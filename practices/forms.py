@@ -1,0 +1,134 @@
+from django import forms
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from .models import ImplementationStatus, InstrumentType, Language, Level, TargetGroup, Theme, YEAR_VALIDATORS
+
+
+def _taxonomy_field(model, label):
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=model.objects.filter(is_active=True),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class PracticeForm(forms.Form):
+    """The write-up of a practice. Only the title is needed to save a draft; the review needs more."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Two or three sentences for lists and cards."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("The full description. Markdown works: **bold**, *italics*, lists with -, links as [text](https://...)."),
+    )
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices, required=False, widget=forms.RadioSelect)
+    themes = _taxonomy_field(Theme, _("Themes"))
+    instruments = _taxonomy_field(InstrumentType, _("Instrument types"))
+    target_groups = _taxonomy_field(TargetGroup, _("Target groups"))
+    problem = forms.CharField(label=_("Problem addressed"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    objectives = forms.CharField(label=_("Objectives"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    implementation = forms.CharField(
+        label=_("Implementation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Institutions, partners, resources or budget."),
+    )
+    results = forms.CharField(label=_("Results and evidence"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    indicators = forms.CharField(
+        label=_("Key indicators"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: name | value | year. For example: Firms registered online | 12,500 | 2024"),
+    )
+    challenges = forms.CharField(
+        label=_("Challenges and lessons learned"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    transferability = forms.CharField(
+        label=_("Conditions for transfer to other countries"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    implementation_status = forms.ChoiceField(
+        label=_("Implementation status"), choices=[("", "—"), *ImplementationStatus.choices], required=False
+    )
+    start_year = forms.IntegerField(label=_("Start year"), required=False, validators=YEAR_VALIDATORS)
+    end_year = forms.IntegerField(label=_("End year"), required=False, validators=YEAR_VALIDATORS)
+    responsible_institution = forms.CharField(label=_("Responsible institution"), max_length=200, required=False)
+    links = forms.CharField(
+        label=_("Links"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One web address per line.")
+    )
+    original_language = forms.ChoiceField(label=_("Original language"), choices=Language.choices, initial=Language.ENGLISH)
+    contact_name = forms.CharField(
+        label=_("Contact person"),
+        max_length=150,
+        required=False,
+        help_text=_("Shown only to signed-in delegates and ITC staff."),
+    )
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+
+    def clean_indicators(self):
+        indicators = []
+        for number, line in enumerate(self.cleaned_data["indicators"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) != 3 or not parts[0] or not parts[1]:
+                raise forms.ValidationError(
+                    _("Line %(number)s: write name | value | year.") % {"number": number}
+                )
+            year = parts[2]
+            if year and not (year.isdigit() and 1950 <= int(year) <= 2100):
+                raise forms.ValidationError(_("Line %(number)s: the year must be between 1950 and 2100.") % {"number": number})
+            indicators.append({"name": parts[0], "value": parts[1], "year": int(year) if year else None})
+        return indicators
+
+    def clean_links(self):
+        links = []
+        validate = URLValidator(schemes=["http", "https"])
+        for line in self.cleaned_data["links"].splitlines():
+            address = line.strip()
+            if not address:
+                continue
+            try:
+                validate(address)
+            except forms.ValidationError:
+                raise forms.ValidationError(_("“%(address)s” is not a web address (https://...).") % {"address": address}) from None
+            links.append(address)
+        return links
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_year"), cleaned.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("The end year comes before the start year."))
+        return cleaned
+
+    def content(self):
+        """The cleaned form as a revision's content."""
+        data = dict(self.cleaned_data)
+        for field in ("themes", "instruments", "target_groups"):
+            data[field] = [term.slug for term in data[field]]
+        return data
+
+    @staticmethod
+    def initial_from(content):
+        """A revision's content as the form's initial values."""
+        initial = dict(content)
+        initial["indicators"] = "\n".join(
+            f"{item['name']} | {item['value']} | {item['year'] or ''}" for item in content.get("indicators") or []
+        )
+        initial["links"] = "\n".join(content.get("links") or [])
+        return initial
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -1,0 +1,28 @@
+import markdown as markdown_library
+import nh3
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# What a practice description may contain once rendered: text structure and links, no raw HTML.
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4", "h5", "h6", "a", "hr", "table", "thead", "tbody", "tr", "th", "td"}
+
+
+@register.filter
+def markdown(text):
+    """Markdown to sanitised HTML: raw HTML is escaped, then anything unsafe is removed."""
+    if not text:
+        return ""
+    html = markdown_library.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    # Headings start at h3: the page already has its h1 and h2.
+    for level in (2, 1):
+        html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(f"</h{level}>", f"</h{level + 2}>")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return mark_safe(clean)

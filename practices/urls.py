@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "practices"
+
+urlpatterns = [
+    # A country's practices, in its workspace
+    path("workspace/<str:iso2>/practices/", views.practice_list, name="workspace_list"),
+    path("workspace/<str:iso2>/practices/new/", views.practice_create, name="practice_create"),
+    path("workspace/<str:iso2>/practices/<int:pk>/", views.workspace_detail, name="workspace_detail"),
+    path("workspace/<str:iso2>/practices/<int:pk>/edit/", views.practice_edit, name="practice_edit"),
+    path("workspace/<str:iso2>/practices/<int:pk>/submit/", views.practice_submit, name="practice_submit"),
+    path("workspace/<str:iso2>/practices/<int:pk>/discard/", views.practice_discard, name="practice_discard"),
+    path("workspace/<str:iso2>/practices/<int:pk>/new-version/", views.practice_revise, name="practice_revise"),
+    path("workspace/<str:iso2>/practices/<int:pk>/archive/", views.practice_archive, name="practice_archive"),
+]

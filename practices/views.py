@@ -1,0 +1,228 @@
+"""The practices of a country's workspace: write, submit, answer requested changes, revise, archive."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from countries.access import may_manage, workspace_view
+
+from . import services
+from .forms import NoteForm, PracticeForm
+from .models import InstrumentType, Level, Practice, PracticeRevision, TargetGroup, Theme
+
+Status = PracticeRevision.Status
+
+# The workspace list, in the order a team works through it.
+GROUPS = [
+    ("writing", gettext_lazy("Being written"), (Status.DRAFT, Status.CHANGES_REQUESTED)),
+    ("review", gettext_lazy("In review at ITC"), (Status.SUBMITTED, Status.RESUBMITTED)),
+    ("published", gettext_lazy("Published"), ()),
+    ("archived", gettext_lazy("Archived"), ()),
+    ("closed", gettext_lazy("Rejected or discarded"), (Status.REJECTED, Status.DISCARDED)),
+]
+
+
+def _group_of(practice):
+    for key, _label, statuses in GROUPS[:2]:
+        if practice.latest_status in statuses:
+            return key
+    if practice.status == Practice.Status.PUBLISHED:
+        return "published"
+    if practice.status == Practice.Status.ARCHIVED:
+        return "archived"
+    return "closed"
+
+
+def _team_practice(country, pk):
+    """A practice the country owns or co-owns; any other is not found."""
+    return get_object_or_404(Practice.objects.of_country(country).select_related("owner"), pk=pk)
+
+
+def _readable(content):
+    """Names, in the reader's language, for the taxonomy keys and choices in a version's content."""
+    readable = {}
+    for field, model in (("themes", Theme), ("instruments", InstrumentType), ("target_groups", TargetGroup)):
+        readable[field] = [term.name for term in model.objects.filter(slug__in=content.get(field) or [])]
+    readable["level"] = Level(content["level"]).label if content.get("level") in Level.values else ""
+    return readable
+
+
+def _open_revision(practice):
+    return practice.revisions.filter(status__in=PracticeRevision.OPEN_STATUSES).first()
+
+
+def _fail(request, error):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@workspace_view()
+def practice_list(request, country, membership):
+    latest = PracticeRevision.objects.filter(practice=OuterRef("pk")).order_by("-number")
+    practices = (
+        Practice.objects.of_country(country)
+        .select_related("owner")
+        .annotate(latest_status=Subquery(latest.values("status")[:1]), latest_saved=Subquery(latest.values("updated_at")[:1]))
+        .order_by("-latest_saved")
+    )
+    grouped = {key: [] for key, _label, _statuses in GROUPS}
+    for practice in practices:
+        practice.latest_status_label = Status(practice.latest_status).label if practice.latest_status else ""
+        grouped[_group_of(practice)].append(practice)
+    groups = [{"key": key, "label": label, "practices": grouped[key]} for key, label, _statuses in GROUPS]
+    context = {"country": country, "membership": membership, "can_manage": may_manage(request.user, membership), "groups": groups}
+    return render(request, "practices/workspace_list.html", context)
+
+
+def _save_from_form(request, form, revision, *, save=True):
+    """Save the form into the revision; with "submit" pressed, send it for review too.
+
+    Returns True when done. The text is saved first, whatever happens to the submission:
+    nothing a delegate typed is lost.
+    """
+    if save:
+        services.save_revision(revision, by=request.user, content=form.content())
+    if "submit" not in request.POST:
+        messages.success(request, _("Draft saved."))
+        return True
+    missing = services.missing_for_review(services.normalise_content(form.content()))
+    for field in missing:
+        form.add_error(field, _("Needed before the practice can be submitted."))
+    if missing:
+        messages.warning(request, _("Draft saved, but not submitted: complete the fields marked below."))
+        return False
+    services.submit_revision(revision, by=request.user)
+    messages.success(request, _("Submitted to ITC for review. Its status shows on this page."))
+    return True
+
+
+@workspace_view()
+def practice_create(request, country, membership):
+    form = PracticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        practice, revision = services.create_practice(country, by=request.user, content=form.content())
+        if _save_from_form(request, form, revision, save=False):
+            return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
+        context = {"country": country, "membership": membership, "form": form, "practice": practice, "revision": revision}
+        return render(request, "practices/practice_form.html", context)
+    return render(request, "practices/practice_form.html", {"country": country, "membership": membership, "form": form})
+
+
+@workspace_view()
+def practice_edit(request, country, membership, pk):
+    practice = _team_practice(country, pk)
+    revision = _open_revision(practice)
+    if revision is None or not revision.is_editable:
+        messages.info(request, _("There is no version of this practice being written: start a new version first."))
+        return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
+    form = PracticeForm(request.POST or None, initial=PracticeForm.initial_from(revision.content))
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = _save_from_form(request, form, revision)
+        except ValidationError as error:
+            _fail(request, error)
+            done = False
+        if done:
+            return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
+    feedback = revision.events.filter(action=services.ReviewEvent.Action.CHANGES_REQUESTED).order_by("-created_at").first()
+    context = {
+        "country": country,
+        "membership": membership,
+        "form": form,
+        "practice": practice,
+        "revision": revision,
+        "feedback": feedback,
+    }
+    return render(request, "practices/practice_form.html", context)
+
+
+@workspace_view()
+def workspace_detail(request, country, membership, pk):
+    practice = _team_practice(country, pk)
+    revisions = list(practice.revisions.order_by("-number"))
+    current = revisions[0] if revisions else None
+    context = {
+        "country": country,
+        "membership": membership,
+        "can_manage": may_manage(request.user, membership),
+        "practice": practice,
+        "current": current,
+        "content": services.normalise_content(current.content) if current else {},
+        "readable": _readable(current.content) if current else {},
+        "events": practice.events.select_related("actor", "revision"),
+        "note_form": NoteForm(),
+    }
+    return render(request, "practices/workspace_detail.html", context)
+
+
+def _act(request, country, pk, act, success_message):
+    practice = _team_practice(country, pk)
+    try:
+        act(practice)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, success_message)
+    return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
+
+
+def _require_open(practice):
+    revision = _open_revision(practice)
+    if revision is None:
+        raise ValidationError(_("There is no version of this practice being written."))
+    return revision
+
+
+@workspace_view()
+@require_POST
+def practice_submit(request, country, membership, pk):
+    return _act(
+        request,
+        country,
+        pk,
+        lambda practice: services.submit_revision(_require_open(practice), by=request.user),
+        _("Submitted to ITC for review. Its status shows on this page."),
+    )
+
+
+@workspace_view()
+@require_POST
+def practice_discard(request, country, membership, pk):
+    return _act(
+        request,
+        country,
+        pk,
+        lambda practice: services.discard_revision(_require_open(practice), by=request.user),
+        _("The draft has been set aside. ITC staff can bring it back if needed."),
+    )
+
+
+@workspace_view()
+@require_POST
+def practice_revise(request, country, membership, pk):
+    practice = _team_practice(country, pk)
+    try:
+        services.start_revision(practice, by=request.user)
+    except ValidationError as error:
+        _fail(request, error)
+        return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
+    messages.info(request, _("A new version is open. The published version stays public until ITC approves the new one."))
+    return redirect("practices:practice_edit", iso2=country.iso2, pk=practice.pk)
+
+
+@workspace_view(manage=True)
+@require_POST
+def practice_archive(request, country, membership, pk):
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _act(
+        request,
+        country,
+        pk,
+        lambda practice: services.archive_practice(practice, by=request.user, note=note),
+        _("The practice is archived: it is no longer public."),
+    )
