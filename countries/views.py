@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from practices.models import Practice, PracticeRevision
+
 from . import services
 from .access import is_moderator, may_manage, membership_of, staff_view, workspace_view
 from .forms import AcceptInvitationForm, CountryProfileForm, InviteMemberForm, RoleForm, StaffInviteForm
@@ -66,7 +68,14 @@ def country_list(request):
 
 def country_detail(request, iso2):
     country = get_object_or_404(Country.objects.with_regions(), iso2=iso2.upper())
-    return render(request, "countries/country_detail.html", {"country": country})
+    practices = Practice.objects.published().of_country(country).prefetch_related("themes").order_by("title")
+    by_theme = {}
+    for practice in practices:
+        for theme in practice.themes.all():
+            by_theme.setdefault(theme, []).append(practice)
+    themes = sorted(by_theme.items(), key=lambda item: (item[0].position, item[0].name))
+    context = {"country": country, "practices": practices, "themes": themes}
+    return render(request, "countries/country_detail.html", context)
 
 
 # --- Invitations (the link in the e-mail) ---
@@ -315,6 +324,7 @@ def staff_dashboard(request):
         action__in=[choice for choice in AuditEvent.Action.values if choice != AuditEvent.Action.PROFILE_UPDATED]
     )[:20]
     context = {
+        "in_review": PracticeRevision.objects.filter(status__in=PracticeRevision.IN_REVIEW_STATUSES).count(),
         "regions": regions,
         "participating": participating,
         "open_invitations": open_invitations,

@@ -2,7 +2,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import ImplementationStatus, InstrumentType, Language, Level, TargetGroup, Theme, YEAR_VALIDATORS
+from .models import YEAR_VALIDATORS, EvidenceLabel, ImplementationStatus, InstrumentType, Language, Level, TargetGroup, Theme
 
 
 def _taxonomy_field(model, label):
@@ -132,3 +132,28 @@ class PracticeForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class PublishForm(forms.Form):
+    evidence_label = forms.ChoiceField(
+        label=_("Evidence label"), choices=[("", "—"), *EvidenceLabel.choices], required=False
+    )
+    note = forms.CharField(label=_("Note to the team (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class RequestChangesForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should change"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        help_text=_("The country's team reads this comment."),
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejecting"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_("The country's team reads this reason."),
+    )

@@ -15,3 +15,14 @@ urlpatterns = [
     path("workspace/<str:iso2>/practices/<int:pk>/new-version/", views.practice_revise, name="practice_revise"),
     path("workspace/<str:iso2>/practices/<int:pk>/archive/", views.practice_archive, name="practice_archive"),
 ]
+
+urlpatterns += [
+    # ITC moderation
+    path("staff/reviews/", views.review_queue, name="review_queue"),
+    path("staff/reviews/<int:pk>/", views.review, name="review"),
+    path("staff/reviews/<int:pk>/publish/", views.review_publish, name="review_publish"),
+    path("staff/reviews/<int:pk>/request-changes/", views.review_request_changes, name="review_request_changes"),
+    path("staff/reviews/<int:pk>/reject/", views.review_reject, name="review_reject"),
+    # Public
+    path("practices/<int:pk>/", views.practice_detail, name="practice_detail"),
+]

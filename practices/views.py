@@ -4,14 +4,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from countries.access import may_manage, workspace_view
+from countries.access import is_moderator, may_manage, membership_of, staff_view, workspace_view
+from countries.models import Region
 
 from . import services
-from .forms import NoteForm, PracticeForm
+from .diff import compare
+from .forms import NoteForm, PracticeForm, PublishForm, RejectForm, RequestChangesForm
 from .models import InstrumentType, Level, Practice, PracticeRevision, TargetGroup, Theme
 
 Status = PracticeRevision.Status
@@ -226,3 +230,141 @@ def practice_archive(request, country, membership, pk):
         lambda practice: services.archive_practice(practice, by=request.user, note=note),
         _("The practice is archived: it is no longer public."),
     )
+
+
+# --- ITC moderation ---
+
+ACCEPTANCE_CRITERIA = [
+    gettext_lazy("It is a policy, regulation or public programme for SMEs, at national, regional, continental or global level."),
+    gettext_lazy("The summary and description say what was done, by whom, for whom and since when."),
+    gettext_lazy("Results are stated with evidence, or the practice is labelled as descriptive."),
+    gettext_lazy("Themes, instrument types and target groups match the text."),
+    gettext_lazy("Nothing confidential or personal beyond the public contact is included."),
+]
+
+
+@staff_view
+def review_queue(request):
+    revisions = (
+        PracticeRevision.objects.filter(status__in=PracticeRevision.IN_REVIEW_STATUSES)
+        .select_related("practice__owner__region")
+        .order_by("submitted_at")
+    )
+    region = request.GET.get("region", "")
+    if region:
+        revisions = revisions.filter(practice__owner__region__slug=region)
+    context = {
+        "revisions": revisions[:200],
+        "regions": Region.objects.filter(level=Region.Level.REGION).order_by("name_en"),
+        "region": region,
+        "now": timezone.now(),
+    }
+    return render(request, "practices/review_queue.html", context)
+
+
+def _review_page(request, revision, forms=None, status=200):
+    practice = revision.practice
+    published = practice.content_snapshot() if practice.status != Practice.Status.UNPUBLISHED else None
+    content = services.normalise_content(revision.content)
+    context = {
+        "revision": revision,
+        "practice": practice,
+        "content": content,
+        "readable": _readable(content),
+        "changes": compare(published, content) if published is not None else None,
+        "criteria": ACCEPTANCE_CRITERIA,
+        "missing": services.missing_for_review(content),
+        "events": practice.events.select_related("actor", "revision"),
+        "publish_form": PublishForm(initial={"evidence_label": practice.evidence_label}),
+        "changes_form": RequestChangesForm(),
+        "reject_form": RejectForm(),
+        **(forms or {}),
+    }
+    return render(request, "practices/review.html", context, status=status)
+
+
+def _reviewable(pk):
+    return get_object_or_404(PracticeRevision.objects.select_related("practice__owner"), pk=pk)
+
+
+@staff_view
+def review(request, pk):
+    return _review_page(request, _reviewable(pk))
+
+
+def _decide(request, pk, form_class, form_name, decide, success_message):
+    revision = _reviewable(pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _review_page(request, revision, {form_name: form})
+    try:
+        decide(revision, form.cleaned_data)
+    except ValidationError as error:
+        _fail(request, error)
+        return redirect("practices:review", pk=revision.pk)
+    messages.success(request, success_message)
+    return redirect("practices:review_queue")
+
+
+@staff_view
+@require_POST
+def review_publish(request, pk):
+    return _decide(
+        request,
+        pk,
+        PublishForm,
+        "publish_form",
+        lambda revision, data: services.publish_revision(
+            revision, by=request.user, note=data["note"], evidence_label=data["evidence_label"]
+        ),
+        _("Published. The practice is public now."),
+    )
+
+
+@staff_view
+@require_POST
+def review_request_changes(request, pk):
+    return _decide(
+        request,
+        pk,
+        RequestChangesForm,
+        "changes_form",
+        lambda revision, data: services.request_changes(revision, by=request.user, comment=data["comment"]),
+        _("Changes requested. The country's team sees your comment."),
+    )
+
+
+@staff_view
+@require_POST
+def review_reject(request, pk):
+    return _decide(
+        request,
+        pk,
+        RejectForm,
+        "reject_form",
+        lambda revision, data: services.reject_revision(revision, by=request.user, reason=data["reason"]),
+        _("Rejected. The country's team sees your reason."),
+    )
+
+
+# --- Public pages ---
+
+
+def practice_detail(request, pk):
+    practice = get_object_or_404(
+        Practice.objects.published().select_related("owner__region").prefetch_related(
+            "co_owners", "themes", "instruments", "target_groups"
+        ),
+        pk=pk,
+    )
+    context = {
+        "practice": practice,
+        "adapted_from": practice.adapted_from.published().select_related("owner"),
+        "adapted_by": practice.adapted_by.published().select_related("owner"),
+        "show_contact": request.user.is_authenticated and (is_moderator(request.user) or membership_of(request.user)),
+        # The write-up keeps its own language, whatever the interface's: screen readers pronounce it right.
+        "content_lang": format_html(' lang="{}"', practice.original_language)
+        if practice.original_language in ("en", "fr", "es")
+        else "",
+    }
+    return render(request, "practices/practice_detail.html", context)

@@ -110,6 +110,16 @@ MATRIX = {
     "practices:practice_discard": Case(a("practices:practice_discard", iso2="KE", pk=lambda w: w["practice"].pk), TEAM_ACTION_GET),
     "practices:practice_revise": Case(a("practices:practice_revise", iso2="KE", pk=lambda w: w["practice"].pk), TEAM_ACTION_GET),
     "practices:practice_archive": Case(a("practices:practice_archive", iso2="KE", pk=lambda w: w["practice"].pk), ACTION_GET),
+    # --- ITC moderation (the version is still a draft: decisions on it are refused with a message) ---
+    "practices:review_queue": Case(a("practices:review_queue"), STAFF),
+    "practices:review": Case(a("practices:review", pk=lambda w: w["revision"].pk), STAFF),
+    "practices:review_publish": Case(a("practices:review_publish", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}),
+    "practices:review_request_changes": Case(
+        a("practices:review_request_changes", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}
+    ),
+    "practices:review_reject": Case(a("practices:review_reject", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}),
+    # --- Public: an unpublished practice does not exist for anyone, staff included ---
+    "practices:practice_detail": Case(a("practices:practice_detail", pk=lambda w: w["practice"].pk), public(404)),
     "countries:staff_invite": Case(a("countries:staff_invite"), STAFF),
     # --- Sign-in and account pages (allauth) ---
     "account_login": Case(a("account_login"), {**each(REDIRECT), "anonymous": 200}),
@@ -229,6 +239,13 @@ POST_MATRIX = {
     "practices:practice_discard": Case(MATRIX["practices:practice_discard"].url, TEAM_ACTION_POST, "post"),
     "practices:practice_revise": Case(MATRIX["practices:practice_revise"].url, TEAM_ACTION_POST, "post"),
     "practices:practice_archive": Case(MATRIX["practices:practice_archive"].url, ACTION_POST, "post"),
+    "practices:review_publish": Case(MATRIX["practices:review_publish"].url, {**STAFF, "moderator": REDIRECT}, "post"),
+    "practices:review_request_changes": Case(
+        MATRIX["practices:review_request_changes"].url, {**STAFF, "moderator": REDIRECT}, "post", {"comment": "More detail."}
+    ),
+    "practices:review_reject": Case(
+        MATRIX["practices:review_reject"].url, {**STAFF, "moderator": REDIRECT}, "post", {"reason": "Out of scope."}
+    ),
     "countries:staff_invite": Case(
         MATRIX["countries:staff_invite"].url,
         {**STAFF, "moderator": REDIRECT},

@@ -1,11 +1,13 @@
 """Real journeys through the site, asserted on what the person sees."""
 
+import os
 import re
 
 from django.core import mail
 from playwright.sync_api import expect
 
 from countries.models import Invitation, Membership, User
+from practices.models import PracticeRevision
 
 from .conftest import BROWSER_TEST, PASSWORD, PHONE, current_totp_code
 
@@ -181,3 +183,60 @@ def test_delegate_enrols_an_authenticator_app_and_then_signs_in_with_a_code(tab,
     tab.page.locator("main form button[type=submit]").first.click()
     expect(tab.page).to_have_url(re.compile(r"/en/workspace/KE/$"))
     tab.assert_no_console_problems()
+
+
+def test_a_practice_goes_from_draft_to_the_public_country_page(tab, second_tab, contributor_a, moderator):
+    """A contributor drafts and submits; a moderator requests changes; the contributor answers;
+    the moderator publishes; an anonymous visitor finds it on the country page. axe on every page."""
+    findings = []
+    contributor, staff = tab, second_tab
+
+    contributor.sign_in(contributor_a)
+    contributor.go("/en/workspace/KE/practices/")
+    findings += contributor.audit("practice list")
+    contributor.page.get_by_role("link", name="Write up a new practice").click()
+    page = contributor.page
+    page.get_by_label("Title").fill("Digital SME registry")
+    page.get_by_label("Summary").fill("Firms register online in one day.")
+    page.get_by_label("Description").fill("The registry replaced **seven** paper steps.")
+    page.get_by_role("radio", name="National").check()
+    page.get_by_role("checkbox", name="Digital transformation").check()
+    page.get_by_role("button", name="Save and submit to ITC").click()
+    expect(page.get_by_role("status")).to_contain_text("Submitted to ITC for review")
+    findings += contributor.audit("practice submitted")
+    revision = PracticeRevision.objects.get()
+
+    staff.sign_in(moderator, totp=True)
+    staff.go("/en/staff/reviews/")
+    findings += staff.audit("review queue")
+    staff.page.get_by_role("link", name="Digital SME registry").click()
+    findings += staff.audit("review page")
+    staff.page.get_by_label("What should change").fill("Please give the number of firms registered.")
+    staff.page.get_by_role("button", name="Request changes").click()
+    expect(staff.page.get_by_role("status")).to_contain_text("Changes requested")
+
+    contributor.go(f"/en/workspace/KE/practices/{revision.practice_id}/edit/")
+    expect(contributor.page.get_by_role("region", name="Changes requested by ITC")).to_contain_text("number of firms")
+    findings += contributor.audit("form with the moderator's comment")
+    contributor.page.get_by_label("Key indicators").fill("Firms registered online | 12,500 | 2025")
+    contributor.page.get_by_role("button", name="Save and submit to ITC").click()
+    expect(contributor.page.get_by_role("status")).to_contain_text("Submitted to ITC for review")
+
+    staff.go(f"/en/staff/reviews/{revision.pk}/")
+    staff.page.get_by_label("Evidence label").select_option("early_results")
+    staff.page.get_by_role("button", name="Publish").click()
+    expect(staff.page.get_by_role("status")).to_contain_text("Published")
+
+    visitor = contributor
+    visitor.page.get_by_role("button", name="Sign out").click()
+    for language, heading in [("en", "1 published practice"), ("es", "1 práctica publicada")]:
+        visitor.go(f"/{language}/countries/KE/")
+        expect(visitor.page.get_by_role("heading", name=heading)).to_be_visible()
+        findings += visitor.audit("country page with the practice")
+        visitor.page.get_by_role("link", name="Digital SME registry").click()
+        expect(visitor.page.get_by_role("heading", level=1)).to_have_text("Digital SME registry")
+        expect(visitor.page.get_by_text("Firms registered online")).to_be_visible()
+        findings += visitor.audit("public practice page")
+        if os.environ.get("SCREENSHOTS") == "1":
+            visitor.screenshot(f"practice-public-{language}")
+    assert not findings, "\n".join(findings)

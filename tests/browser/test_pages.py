@@ -204,3 +204,29 @@ def test_practice_workspace_pages_are_accessible_and_respect_the_csp(tab, langua
     if os.environ.get("SCREENSHOTS") == "1":
         tab.screenshot(f"practice-draft-form-{language}")
     assert not findings, report(findings)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_review_page_with_changes_is_accessible_and_respects_the_csp(tab, language, contributor_a, moderator, country_a):
+    from practices import services as practice_services
+
+    content = {"title": "Export desk", "summary": "Advice for first-time exporters.", "description": "A desk.", "level": "national", "themes": ["internationalisation-trade"]}
+    _practice, first = practice_services.create_practice(country_a, by=contributor_a, content=content)
+    practice_services.submit_revision(first, by=contributor_a)
+    practice_services.publish_revision(first, by=moderator)
+    second = practice_services.start_revision(first.practice, by=contributor_a)
+    practice_services.save_revision(second, by=contributor_a, content={**second.content, "summary": "Advice and finance for first-time exporters."})
+    practice_services.submit_revision(second, by=contributor_a)
+    findings = []
+    tab.sign_in(moderator, language=language, totp=True)
+    for path in [f"/{language}/staff/reviews/", f"/{language}/staff/reviews/{second.pk}/", f"/{language}/practices/{first.practice_id}/"]:
+        findings += tab.audit_page(path)
+    tab.go(f"/{language}/staff/reviews/{second.pk}/")
+    expect(tab.page.locator(".diff ins")).to_contain_text("and finance")
+    if os.environ.get("SCREENSHOTS") == "1":
+        tab.screenshot(f"review-with-diff-{language}")
+    # Requesting changes without a comment: the error is shown next to the field.
+    tab.page.locator("form[action$='/request-changes/'] button[type=submit]").click()
+    expect(tab.page.locator(".error-summary")).to_be_visible()
+    findings += tab.audit("review page with a missing comment")
+    assert not findings, report(findings)

@@ -1,0 +1,69 @@
+"""A readable, word-level comparison of two versions of a practice's content."""
+
+import difflib
+import re
+
+from .models import CONTENT_FIELDS, RELATED_CONTENT_FIELDS, Practice
+
+TOKENS = re.compile(r"\s+|[^\s]+")
+
+
+def _as_text(field, value, names):
+    if field in RELATED_CONTENT_FIELDS:
+        return ", ".join(names.get((field, key), str(key)) for key in value or [])
+    if field == "indicators":
+        return "\n".join(f"{item.get('name')}: {item.get('value')} ({item.get('year') or '—'})" for item in value or [])
+    if field == "links":
+        return "\n".join(value or [])
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _segments(old, new):
+    """[(kind, text)] with kind "same", "removed" or "added", word by word."""
+    before, after = TOKENS.findall(old), TOKENS.findall(new)
+    segments = []
+    for operation, a1, a2, b1, b2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if operation == "equal":
+            segments.append(("same", "".join(before[a1:a2])))
+            continue
+        if operation in ("delete", "replace"):
+            segments.append(("removed", "".join(before[a1:a2])))
+        if operation in ("insert", "replace"):
+            segments.append(("added", "".join(after[b1:b2])))
+    return segments
+
+
+def _names(*contents):
+    """Readable names for the relation keys found in the contents."""
+    from .services import RELATED_MODELS
+
+    names = {}
+    for field, key in RELATED_CONTENT_FIELDS.items():
+        wanted = set()
+        for content in contents:
+            wanted.update(content.get(field) or [])
+        if not wanted:
+            continue
+        for obj in RELATED_MODELS[field].objects.filter(**{f"{key}__in": wanted}):
+            names[(field, getattr(obj, key))] = obj.name if hasattr(obj, "name") else obj.title
+    return names
+
+
+def compare(old, new):
+    """The changed fields between two contents: [{"field", "label", "segments"}]."""
+    names = _names(old, new)
+    changes = []
+    for field in CONTENT_FIELDS:
+        before = _as_text(field, old.get(field), names)
+        after = _as_text(field, new.get(field), names)
+        if before != after:
+            changes.append(
+                {
+                    "field": field,
+                    "label": Practice._meta.get_field(field).verbose_name,
+                    "segments": _segments(before, after),
+                }
+            )
+    return changes

@@ -1,0 +1,152 @@
+"""ITC moderation through HTTP, and what the public sees."""
+
+import pytest
+from django.urls import reverse
+
+from practices import services
+from practices.models import Practice, PracticeRevision
+
+CONTENT = {
+    "title": "SME credit guarantee",
+    "summary": "Half of each SME loan guaranteed by the state.",
+    "description": "The **guarantee** fund covers 50 % of the loan.",
+    "level": "national",
+    "themes": ["access-to-finance"],
+    "instruments": ["guarantee-credit-line"],
+    "contact_name": "Jane Desk",
+    "contact_email": "jane.desk@example.org",
+}
+
+
+@pytest.fixture
+def in_review(country_a, contributor_a):
+    practice, revision = services.create_practice(country_a, by=contributor_a, content=CONTENT)
+    return services.submit_revision(revision, by=contributor_a)
+
+
+def test_queue_lists_submissions_oldest_first_and_filters_by_region(client, moderator, in_review, country_b, focal_b):
+    _practice, later = services.create_practice(country_b, by=focal_b, content={**CONTENT, "title": "Garantía pyme"})
+    services.submit_revision(later, by=focal_b)
+    client.force_login(moderator)
+    response = client.get(reverse("practices:review_queue"))
+    assert [revision.title for revision in response.context["revisions"]] == ["SME credit guarantee", "Garantía pyme"]
+    response = client.get(reverse("practices:review_queue"), {"region": "americas"})
+    assert [revision.title for revision in response.context["revisions"]] == ["Garantía pyme"]
+
+
+def test_moderator_requests_changes_with_a_comment(client, moderator, in_review):
+    client.force_login(moderator)
+    url = reverse("practices:review_request_changes", kwargs={"pk": in_review.pk})
+    response = client.post(url, {"comment": ""})
+    assert response.status_code == 200
+    assert "comment" in response.context["changes_form"].errors
+    in_review.refresh_from_db()
+    assert in_review.status == "submitted"
+    response = client.post(url, {"comment": "Add results, please."})
+    assert response.status_code == 302
+    in_review.refresh_from_db()
+    assert in_review.status == "changes_requested"
+    assert in_review.events.get(action="changes_requested").note == "Add results, please."
+
+
+def test_moderator_publishes_with_an_evidence_label_and_the_public_sees_it(client, moderator, in_review):
+    client.force_login(moderator)
+    client.post(reverse("practices:review_publish", kwargs={"pk": in_review.pk}), {"evidence_label": "monitored", "note": ""})
+    practice = Practice.objects.get()
+    assert practice.status == "published" and practice.evidence_label == "monitored"
+    client.logout()
+    page = client.get(reverse("practices:practice_detail", kwargs={"pk": practice.pk})).content.decode()
+    assert "SME credit guarantee" in page and "<strong>guarantee</strong>" in page and "Monitored" in page
+    # The contact person is for signed-in delegates and staff only.
+    assert "jane.desk@example.org" not in page
+    country_page = client.get(reverse("countries:country_detail", kwargs={"iso2": "KE"})).content.decode()
+    assert "SME credit guarantee" in country_page and "Access to finance" in country_page
+
+
+def test_signed_in_delegates_see_the_contact_person(client, moderator, in_review, contributor_b):
+    services.publish_revision(in_review, by=moderator)
+    client.force_login(contributor_b)
+    page = client.get(reverse("practices:practice_detail", kwargs={"pk": in_review.practice_id})).content.decode()
+    assert "jane.desk@example.org" in page
+
+
+def test_rejection_needs_a_reason(client, moderator, in_review):
+    client.force_login(moderator)
+    url = reverse("practices:review_reject", kwargs={"pk": in_review.pk})
+    assert client.post(url, {"reason": "  "}).status_code == 200
+    client.post(url, {"reason": "Out of scope."})
+    in_review.refresh_from_db()
+    assert in_review.status == "rejected"
+
+
+def test_deciding_twice_is_refused_with_a_message(client, moderator, in_review):
+    client.force_login(moderator)
+    client.post(reverse("practices:review_publish", kwargs={"pk": in_review.pk}), {})
+    response = client.post(reverse("practices:review_reject", kwargs={"pk": in_review.pk}), {"reason": "Late"}, follow=True)
+    assert "not possible" in response.content.decode()
+    in_review.refresh_from_db()
+    assert in_review.status == "approved"
+
+
+def test_review_of_a_new_version_shows_the_changes(client, moderator, in_review, contributor_a):
+    services.publish_revision(in_review, by=moderator)
+    revision = services.start_revision(in_review.practice, by=contributor_a)
+    services.save_revision(
+        revision, by=contributor_a, content={**revision.content, "summary": "Sixty per cent of each SME loan guaranteed by the state.", "themes": ["access-to-finance", "green-transition"]}
+    )
+    services.submit_revision(revision, by=contributor_a)
+    client.force_login(moderator)
+    response = client.get(reverse("practices:review", kwargs={"pk": revision.pk}))
+    changes = {change["field"]: change["segments"] for change in response.context["changes"]}
+    assert set(changes) == {"summary", "themes"}
+    assert ("removed", "Half") in changes["summary"] and ("added", "Sixty per cent") in changes["summary"]
+    assert ("added", ", Green transition") in changes["themes"] or any(
+        kind == "added" and "Green transition" in text for kind, text in changes["themes"]
+    )
+    html = response.content.decode()
+    assert "<del>" in html and "<ins>" in html
+
+
+def test_nothing_unpublished_is_public(client, in_review, country_a):
+    practice = in_review.practice
+    assert client.get(reverse("practices:practice_detail", kwargs={"pk": practice.pk})).status_code == 404
+    page = client.get(reverse("countries:country_detail", kwargs={"iso2": "KE"})).content.decode()
+    assert "SME credit guarantee" not in page and "0 published practices" in page
+
+
+def test_archived_practice_leaves_the_public_pages(client, moderator, in_review, focal_a):
+    services.publish_revision(in_review, by=moderator)
+    services.archive_practice(in_review.practice, by=focal_a)
+    assert client.get(reverse("practices:practice_detail", kwargs={"pk": in_review.practice_id})).status_code == 404
+    assert "SME credit guarantee" not in client.get(reverse("countries:country_detail", kwargs={"iso2": "KE"})).content.decode()
+
+
+def test_a_pending_edit_does_not_change_the_public_page(client, moderator, in_review, contributor_a):
+    services.publish_revision(in_review, by=moderator)
+    revision = services.start_revision(in_review.practice, by=contributor_a)
+    services.save_revision(revision, by=contributor_a, content={**revision.content, "title": "Unreviewed title"})
+    page = client.get(reverse("practices:practice_detail", kwargs={"pk": in_review.practice_id})).content.decode()
+    assert "Unreviewed title" not in page and "SME credit guarantee" in page
+
+
+def test_review_queue_and_country_page_keep_a_constant_number_of_queries(
+    client, moderator, country_a, contributor_a, django_assert_max_num_queries
+):
+    for number in range(10):
+        _practice, revision = services.create_practice(country_a, by=contributor_a, content={**CONTENT, "title": f"P{number}"})
+        services.submit_revision(revision, by=contributor_a)
+        if number % 2:
+            services.publish_revision(revision, by=moderator)
+    client.force_login(moderator)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("practices:review_queue")).status_code == 200
+    client.logout()
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("countries:country_detail", kwargs={"iso2": "KE"}))
+    assert len(response.context["practices"]) == 5
+
+
+def test_public_page_marks_the_language_of_the_write_up(client, moderator, in_review, contributor_a):
+    services.publish_revision(in_review, by=moderator)
+    page = client.get(reverse("practices:practice_detail", kwargs={"pk": in_review.practice_id}).replace("/en/", "/es/")).content.decode()
+    assert '<html lang="es">' in page and '<h1 lang="en">SME credit guarantee</h1>' in page
