@@ -69,6 +69,71 @@ TEAMS = [
 
 PENDING_INVITATION = ("IQ", "focal.iq@demo.example", Membership.Role.FOCAL_POINT)
 
+DEMO_PRACTICES = [
+    (
+        "KE",
+        "contributor.ke@demo.example",
+        "published",
+        {
+            "title": "Credit Guarantee Scheme for MSMEs",
+            "summary": "The state guarantees up to 60 % of bank loans to micro, small and medium enterprises.",
+            "description": (
+                "The scheme shares the credit risk of lending to MSMEs with participating banks.\n\n"
+                "- Guarantees of up to **60 %** of the loan\n- Priority to women- and youth-led firms\n"
+                "- Applications through the banks' usual branches"
+            ),
+            "level": "national",
+            "implementation_status": "ongoing",
+            "start_year": 2020,
+            "themes": ["access-to-finance"],
+            "instruments": ["guarantee-credit-line"],
+            "target_groups": ["micro-enterprises", "small-enterprises", "women-led", "youth-led"],
+            "results": "Banks lent to firms that had never borrowed before.",
+            "indicators": [{"name": "Loans guaranteed", "value": "18,400", "year": 2024}],
+            "responsible_institution": "Ministry of Co-operatives and MSMEs Development",
+        },
+    ),
+    (
+        "KE",
+        "focal.ke@demo.example",
+        "submitted",
+        {
+            "title": "One-stop shop for business licences",
+            "summary": "County licences requested and paid for online, in one place.",
+            "description": "An online portal replaced visits to several county offices.",
+            "level": "national",
+            "themes": ["business-environment", "digital-transformation"],
+            "instruments": ["digital-platform"],
+        },
+    ),
+    (
+        "CO",
+        "contributor.co@demo.example",
+        "changes_requested",
+        {
+            "title": "Programa de formalización empresarial",
+            "summary": "Acompañamiento a microempresas informales para su registro mercantil.",
+            "description": "Asesores de las cámaras de comercio visitan a las microempresas.",
+            "level": "national",
+            "original_language": "es",
+            "themes": ["formalisation"],
+            "instruments": ["advisory-training"],
+            "target_groups": ["informal", "micro-enterprises"],
+        },
+    ),
+    (
+        "SN",
+        "focal.sn@demo.example",
+        "draft",
+        {
+            "title": "Guichet unique des exportateurs",
+            "summary": "Un guichet pour les formalités d'exportation des PME.",
+            "original_language": "fr",
+            "themes": ["internationalisation-trade"],
+        },
+    ),
+]
+
 
 class Command(BaseCommand):
     help = "Create demo accounts for each role and print how to sign in (development only)."
@@ -85,6 +150,7 @@ class Command(BaseCommand):
             for team in TEAMS:
                 self._team(team, moderator)
             self._pending_invitation(moderator)
+            self._practices(moderator)
         self._print_sign_ins()
 
     def _moderator(self):
@@ -121,6 +187,27 @@ class Command(BaseCommand):
         if not Invitation.objects.filter(email=email).exists():
             services.invite_delegate(country=country, email=email, role=role, by=moderator)
 
+    def _practices(self, moderator):
+        """A few practices at each stage of review, written by the demo teams."""
+        from practices import services as practice_services
+        from practices.models import Practice
+
+        if Practice.objects.exists():
+            return
+        for iso2, author_email, stage, content in DEMO_PRACTICES:
+            author = User.objects.get(email=author_email)
+            country = Country.objects.get(iso2=iso2)
+            _practice, revision = practice_services.create_practice(country, by=author, content=content)
+            if stage == "draft":
+                continue
+            practice_services.submit_revision(revision, by=author)
+            if stage == "changes_requested":
+                practice_services.request_changes(
+                    revision, by=moderator, comment="Please add figures on the results: how many firms, what volume."
+                )
+            elif stage == "published":
+                practice_services.publish_revision(revision, by=moderator, evidence_label="early_results")
+
     def _print_sign_ins(self):
         out = self.stdout.write
         out(self.style.SUCCESS("Demo accounts (password for all: %s)" % DEMO_PASSWORD))
@@ -131,3 +218,5 @@ class Command(BaseCommand):
             for email, _name, _title, role in team["members"]:
                 out(f"  {str(Membership.Role(role).label):<12} {team['iso2']}  {email}")
         out(f"  A pending invitation for {PENDING_INVITATION[1]} ({PENDING_INVITATION[0]}) is on the staff dashboard.")
+        out("  Practices: one published (Kenya), one waiting for review (Kenya), one sent back for changes")
+        out("  (Colombia) and one draft (Senegal).")
