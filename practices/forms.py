@@ -1,7 +1,10 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from .attachments import check_document
 from .models import YEAR_VALIDATORS, EvidenceLabel, ImplementationStatus, InstrumentType, Language, Level, TargetGroup, Theme
 
 
@@ -157,3 +160,22 @@ class RejectForm(forms.Form):
         max_length=4000,
         help_text=_("The country's team reads this reason."),
     )
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Document title"), max_length=200)
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("PDF or Office document (.docx, .xlsx, .pptx, .odt, .ods, .odp), %(limit)s at most.") % {
+            "limit": filesizeformat(settings.SME_MAX_ATTACHMENT_SIZE)
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_document(upload)
+        return upload

@@ -8,6 +8,9 @@ stays public, unchanged, while an edit of it is in review. Nothing a delegate wr
 revisions are discarded, not removed.
 """
 
+import re
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -124,6 +127,7 @@ RELATED_CONTENT_FIELDS = {
     "instruments": "slug",
     "target_groups": "slug",
     "adapted_from": "pk",
+    "attachments": "pk",
 }
 CONTENT_FIELDS = SCALAR_CONTENT_FIELDS + tuple(RELATED_CONTENT_FIELDS)
 # What a practice needs before it can be submitted for review.
@@ -180,6 +184,8 @@ class Practice(models.Model):
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="practices")
     instruments = models.ManyToManyField(InstrumentType, verbose_name=_("instrument types"), blank=True, related_name="practices")
     target_groups = models.ManyToManyField(TargetGroup, verbose_name=_("target groups"), blank=True, related_name="practices")
+    # The attachments of the published version (the files a version lists are in its content).
+    attachments = models.ManyToManyField("Attachment", verbose_name=_("attachments"), blank=True, related_name="+")
 
     owner = models.ForeignKey(Country, verbose_name=_("owner country"), on_delete=models.PROTECT, related_name="practices")
     co_owners = models.ManyToManyField(
@@ -306,6 +312,42 @@ class PracticeRevision(models.Model):
         return self.status in self.IN_REVIEW_STATUSES
 
 
+def attachment_path(instance, filename):
+    # A generated name: nothing of the uploader's file name reaches the file system.
+    return f"attachments/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A document of a practice. Versions list the attachments they include, like their other content;
+    the public sees those of the published version only, through a view that checks access."""
+
+    practice = models.ForeignKey("Practice", verbose_name=_("practice"), on_delete=models.PROTECT, related_name="files")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=120)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def download_name(self):
+        """A safe file name for the download: the title's letters and the checked extension."""
+        stem = re.sub(r"[^\w\- ]+", "", self.title, flags=re.UNICODE).strip().replace(" ", "-")[:80] or "document"
+        return f"{stem}.{self.extension}"
+
+
 class ReviewEvent(models.Model):
     """One step in a practice's history: who moved which version from what to what, and why."""
 
@@ -322,6 +364,8 @@ class ReviewEvent(models.Model):
         ARCHIVED = "archived", _("Archived")
         RESTORED = "restored", _("Restored")
         EVIDENCE_LABELLED = "evidence_labelled", _("Evidence label set")
+        ATTACHMENT_ADDED = "attachment_added", _("Document added")
+        ATTACHMENT_REMOVED = "attachment_removed", _("Document removed")
 
     practice = models.ForeignKey(Practice, verbose_name=_("practice"), on_delete=models.PROTECT, related_name="events")
     revision = models.ForeignKey(

@@ -19,8 +19,11 @@ from django.utils.translation import gettext as _
 from countries.access import is_moderator
 from countries.models import Membership
 
+from .attachments import check_document
+
 from .models import (
     RELATED_CONTENT_FIELDS,
+    Attachment,
     REQUIRED_FOR_REVIEW,
     SCALAR_CONTENT_FIELDS,
     EvidenceLabel,
@@ -33,7 +36,13 @@ from .models import (
 )
 
 Status = PracticeRevision.Status
-RELATED_MODELS = {"themes": Theme, "instruments": InstrumentType, "target_groups": TargetGroup, "adapted_from": Practice}
+RELATED_MODELS = {
+    "themes": Theme,
+    "instruments": InstrumentType,
+    "target_groups": TargetGroup,
+    "adapted_from": Practice,
+    "attachments": Attachment,
+}
 
 
 # --- Who may act ---
@@ -96,6 +105,8 @@ def _apply(revision):
         related = model.objects.filter(**{f"{key}__in": content[field]})
         if field == "adapted_from":
             related = related.exclude(pk=practice.pk)
+        if field == "attachments":
+            related = related.filter(practice=practice)
         getattr(practice, field).set(related)
 
 
@@ -323,3 +334,50 @@ def restore_practice(practice, *, by, note=""):
         practice.save(update_fields=["status"])
         _record(practice, ReviewEvent.Action.RESTORED, by=by, from_status="archived", to_status="published", note=note.strip())
     return practice
+
+
+# --- Documents ---
+
+
+def add_attachment(revision, *, by, upload, title):
+    """Store a checked document and list it in the version being written."""
+    checked = check_document(upload)
+    with transaction.atomic():
+        revision = _locked(revision)
+        _require_team_or_staff(by, revision.practice)
+        if not revision.is_editable:
+            raise ValidationError(_("This version is in review or closed: it can no longer be edited."))
+        attachment = Attachment.objects.create(
+            practice=revision.practice,
+            title=title.strip() or upload.name,
+            file=upload,
+            original_name=upload.name[:255],
+            content_type=checked.content_type,
+            extension=checked.extension,
+            size=upload.size,
+            uploaded_by=by,
+        )
+        content = normalise_content(revision.content)
+        content["attachments"] = sorted([*content["attachments"], attachment.pk])
+        revision.content = content
+        revision.updated_at = timezone.now()
+        revision.save(update_fields=["content", "updated_at"])
+        _record(revision.practice, ReviewEvent.Action.ATTACHMENT_ADDED, by=by, revision=revision, note=attachment.title)
+    return attachment
+
+
+def remove_attachment(revision, *, by, attachment):
+    """Take a document out of the version being written. The file is kept: earlier versions may list it."""
+    with transaction.atomic():
+        revision = _locked(revision)
+        _require_team_or_staff(by, revision.practice)
+        if not revision.is_editable:
+            raise ValidationError(_("This version is in review or closed: it can no longer be edited."))
+        content = normalise_content(revision.content)
+        if attachment.pk not in content["attachments"]:
+            raise ValidationError(_("This document is not part of this version."))
+        content["attachments"] = [pk for pk in content["attachments"] if pk != attachment.pk]
+        revision.content = content
+        revision.updated_at = timezone.now()
+        revision.save(update_fields=["content", "updated_at"])
+        _record(revision.practice, ReviewEvent.Action.ATTACHMENT_REMOVED, by=by, revision=revision, note=attachment.title)

@@ -14,6 +14,17 @@ urlpatterns = [
     path("workspace/<str:iso2>/practices/<int:pk>/discard/", views.practice_discard, name="practice_discard"),
     path("workspace/<str:iso2>/practices/<int:pk>/new-version/", views.practice_revise, name="practice_revise"),
     path("workspace/<str:iso2>/practices/<int:pk>/archive/", views.practice_archive, name="practice_archive"),
+    path("workspace/<str:iso2>/practices/<int:pk>/documents/", views.attachment_add, name="attachment_add"),
+    path(
+        "workspace/<str:iso2>/practices/<int:pk>/documents/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "workspace/<str:iso2>/practices/<int:pk>/documents/<int:attachment_id>/remove/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
 ]
 
 urlpatterns += [
@@ -25,4 +36,5 @@ urlpatterns += [
     path("staff/reviews/<int:pk>/reject/", views.review_reject, name="review_reject"),
     # Public
     path("practices/<int:pk>/", views.practice_detail, name="practice_detail"),
+    path("practices/<int:pk>/documents/<int:attachment_id>/", views.public_attachment_download, name="public_attachment"),
 ]

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -15,7 +16,7 @@ from countries.models import Region
 
 from . import services
 from .diff import compare
-from .forms import NoteForm, PracticeForm, PublishForm, RejectForm, RequestChangesForm
+from .forms import AttachmentForm, NoteForm, PracticeForm, PublishForm, RejectForm, RequestChangesForm
 from .models import InstrumentType, Level, Practice, PracticeRevision, TargetGroup, Theme
 
 Status = PracticeRevision.Status
@@ -144,23 +145,78 @@ def practice_edit(request, country, membership, pk):
     return render(request, "practices/practice_form.html", context)
 
 
-@workspace_view()
-def workspace_detail(request, country, membership, pk):
-    practice = _team_practice(country, pk)
+def _workspace_detail_page(request, country, membership, practice, attachment_form=None, status=200):
     revisions = list(practice.revisions.order_by("-number"))
     current = revisions[0] if revisions else None
+    content = services.normalise_content(current.content) if current else {}
     context = {
         "country": country,
         "membership": membership,
         "can_manage": may_manage(request.user, membership),
         "practice": practice,
         "current": current,
-        "content": services.normalise_content(current.content) if current else {},
-        "readable": _readable(current.content) if current else {},
+        "content": content,
+        "readable": _readable(content),
+        "attachments": practice.files.filter(pk__in=content.get("attachments") or []),
+        "attachment_form": attachment_form or AttachmentForm(),
         "events": practice.events.select_related("actor", "revision"),
         "note_form": NoteForm(),
     }
-    return render(request, "practices/workspace_detail.html", context)
+    return render(request, "practices/workspace_detail.html", context, status=status)
+
+
+@workspace_view()
+def workspace_detail(request, country, membership, pk):
+    return _workspace_detail_page(request, country, membership, _team_practice(country, pk))
+
+
+@workspace_view()
+@require_POST
+def attachment_add(request, country, membership, pk):
+    practice = _team_practice(country, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    revision = _open_revision(practice)
+    if revision is None or not revision.is_editable:
+        messages.error(request, _("There is no version of this practice being written: start a new version first."))
+        return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
+    if form.is_valid():
+        try:
+            services.add_attachment(revision, by=request.user, upload=form.cleaned_data["file"], title=form.cleaned_data["title"])
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, _("Document added to the version being written."))
+            return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
+    return _workspace_detail_page(request, country, membership, practice, attachment_form=form)
+
+
+@workspace_view()
+@require_POST
+def attachment_remove(request, country, membership, pk, attachment_id):
+    practice = _team_practice(country, pk)
+    attachment = get_object_or_404(practice.files, pk=attachment_id)
+    return _act(
+        request,
+        country,
+        pk,
+        lambda practice: services.remove_attachment(_require_open(practice), by=request.user, attachment=attachment),
+        _("Document removed from the version being written."),
+    )
+
+
+def _download(attachment, *, private):
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.download_name, content_type=attachment.content_type
+    )
+    response["Cache-Control"] = "private, no-store" if private else "public, max-age=3600"
+    return response
+
+
+@workspace_view()
+def attachment_download(request, country, membership, pk, attachment_id):
+    """Any document of the team's practice, whatever its version's state: for the team and staff."""
+    practice = _team_practice(country, pk)
+    return _download(get_object_or_404(practice.files, pk=attachment_id), private=True)
 
 
 def _act(request, country, pk, act, success_message):
@@ -350,10 +406,16 @@ def review_reject(request, pk):
 # --- Public pages ---
 
 
+def public_attachment_download(request, pk, attachment_id):
+    """A document of the published version of a published practice; any other is not found."""
+    practice = get_object_or_404(Practice.objects.published(), pk=pk)
+    return _download(get_object_or_404(practice.attachments.all(), pk=attachment_id), private=False)
+
+
 def practice_detail(request, pk):
     practice = get_object_or_404(
         Practice.objects.published().select_related("owner__region").prefetch_related(
-            "co_owners", "themes", "instruments", "target_groups"
+            "co_owners", "themes", "instruments", "target_groups", "attachments"
         ),
         pk=pk,
     )

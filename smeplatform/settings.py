@@ -305,7 +305,11 @@ STORAGES = {
         )
     },
 }
+# Uploaded files live outside the static files and are served only through views that check access.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+SME_MAX_ATTACHMENT_SIZE = env_int("MAX_ATTACHMENT_MB", 20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- E-mail ---
 # With EMAIL_HOST set, mail goes out by SMTP; otherwise it is printed to the console.

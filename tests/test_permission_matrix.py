@@ -15,6 +15,7 @@ from typing import Callable
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from countries import services
@@ -110,6 +111,15 @@ MATRIX = {
     "practices:practice_discard": Case(a("practices:practice_discard", iso2="KE", pk=lambda w: w["practice"].pk), TEAM_ACTION_GET),
     "practices:practice_revise": Case(a("practices:practice_revise", iso2="KE", pk=lambda w: w["practice"].pk), TEAM_ACTION_GET),
     "practices:practice_archive": Case(a("practices:practice_archive", iso2="KE", pk=lambda w: w["practice"].pk), ACTION_GET),
+    "practices:attachment_add": Case(a("practices:attachment_add", iso2="KE", pk=lambda w: w["practice"].pk), TEAM_ACTION_GET),
+    "practices:attachment_download": Case(
+        a("practices:attachment_download", iso2="KE", pk=lambda w: w["practice"].pk, attachment_id=lambda w: w["attachment"].pk),
+        WORKSPACE_READ,
+    ),
+    "practices:attachment_remove": Case(
+        a("practices:attachment_remove", iso2="KE", pk=lambda w: w["practice"].pk, attachment_id=lambda w: w["attachment"].pk),
+        TEAM_ACTION_GET,
+    ),
     # --- ITC moderation (the version is still a draft: decisions on it are refused with a message) ---
     "practices:review_queue": Case(a("practices:review_queue"), STAFF),
     "practices:review": Case(a("practices:review", pk=lambda w: w["revision"].pk), STAFF),
@@ -120,6 +130,9 @@ MATRIX = {
     "practices:review_reject": Case(a("practices:review_reject", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}),
     # --- Public: an unpublished practice does not exist for anyone, staff included ---
     "practices:practice_detail": Case(a("practices:practice_detail", pk=lambda w: w["practice"].pk), public(404)),
+    "practices:public_attachment": Case(
+        a("practices:public_attachment", pk=lambda w: w["practice"].pk, attachment_id=lambda w: w["attachment"].pk), public(404)
+    ),
     "countries:staff_invite": Case(a("countries:staff_invite"), STAFF),
     # --- Sign-in and account pages (allauth) ---
     "account_login": Case(a("account_login"), {**each(REDIRECT), "anonymous": 200}),
@@ -239,6 +252,11 @@ POST_MATRIX = {
     "practices:practice_discard": Case(MATRIX["practices:practice_discard"].url, TEAM_ACTION_POST, "post"),
     "practices:practice_revise": Case(MATRIX["practices:practice_revise"].url, TEAM_ACTION_POST, "post"),
     "practices:practice_archive": Case(MATRIX["practices:practice_archive"].url, ACTION_POST, "post"),
+    # Without a file the form comes back with its error: the allowed roles get the page (200).
+    "practices:attachment_add": Case(
+        MATRIX["practices:attachment_add"].url, {**TEAM_ACTION_POST, "contributor_a": 200, "focal_a": 200, "moderator": 200}, "post"
+    ),
+    "practices:attachment_remove": Case(MATRIX["practices:attachment_remove"].url, TEAM_ACTION_POST, "post"),
     "practices:review_publish": Case(MATRIX["practices:review_publish"].url, {**STAFF, "moderator": REDIRECT}, "post"),
     "practices:review_request_changes": Case(
         MATRIX["practices:review_request_changes"].url, {**STAFF, "moderator": REDIRECT}, "post", {"comment": "More detail."}
@@ -284,7 +302,8 @@ def test_matrix_names_no_url_pattern_that_is_gone():
 
 
 @pytest.fixture
-def world(cast, country_a, focal_a, contributor_a, moderator):
+def world(cast, country_a, focal_a, contributor_a, moderator, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     invitation = services.invite_delegate(country=country_a, email="invitee@example.org", role="contributor", by=focal_a)
     # The raw token only exists in the e-mail; take a fresh one we know.
     token = "matrix-test-token"
@@ -295,7 +314,11 @@ def world(cast, country_a, focal_a, contributor_a, moderator):
     from practices.models import InstrumentType, TargetGroup, Theme
 
     practice, revision = practice_services.create_practice(country_a, by=focal_a, content={"title": "One-stop shop"})
+    attachment = practice_services.add_attachment(
+        revision, by=focal_a, upload=SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n"), title="Report"
+    )
     return {
+        "attachment": attachment,
         "theme": Theme.objects.first(),
         "instrument": InstrumentType.objects.first(),
         "target_group": TargetGroup.objects.first(),

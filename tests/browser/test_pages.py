@@ -182,7 +182,8 @@ def test_invitation_form_errors_are_accessible(tab, language, known_invitation):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_practice_workspace_pages_are_accessible_and_respect_the_csp(tab, language, contributor_a, country_a):
+def test_practice_workspace_pages_are_accessible_and_respect_the_csp(tab, language, contributor_a, country_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     from practices import services as practice_services
 
     practice, _revision = practice_services.create_practice(
@@ -197,6 +198,21 @@ def test_practice_workspace_pages_are_accessible_and_respect_the_csp(tab, langua
         f"/{language}/workspace/KE/practices/{practice.pk}/edit/",
     ]:
         findings += tab.audit_page(path)
+    # Documents: a disguised executable is refused next to the field; a PDF is listed.
+    tab.go(f"/{language}/workspace/KE/practices/{practice.pk}/")
+    upload_form = tab.page.locator("form[action$='/documents/']")
+    upload_form.locator("[name=title]").fill("Tool")
+    upload_form.locator("[name=file]").set_input_files(files=[{"name": "tool.pdf", "mimeType": "application/pdf", "buffer": b"MZ" + b"\x00" * 64}])
+    upload_form.locator("button[type=submit]").click()
+    expect(tab.page.locator(".error-summary")).to_be_visible()
+    findings += tab.audit("refused document")
+    upload_form = tab.page.locator("form[action$='/documents/']")
+    upload_form.locator("[name=title]").fill("Annual report")
+    upload_form.locator("[name=file]").set_input_files(files=[{"name": "report.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])
+    upload_form.locator("button[type=submit]").click()
+    expect(tab.page.get_by_role("link", name="Annual report")).to_be_visible()
+    findings += tab.audit("document added")
+    tab.go(f"/{language}/workspace/KE/practices/{practice.pk}/edit/")
     # Submitting the incomplete draft from its form: saved, with the missing fields marked.
     tab.page.locator("main form button[name=submit]").click()
     expect(tab.page.locator(".error-summary")).to_be_visible()
