@@ -109,7 +109,10 @@ def _save_from_form(request, form, revision, *, save=True):
 def practice_create(request, country, membership):
     form = PracticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        practice, revision = services.create_practice(country, by=request.user, content=form.content())
+        # Staff writing in a country's workspace enter the practice on the country's behalf.
+        practice, revision = services.create_practice(
+            country, by=request.user, content=form.content(), entered_by_itc=is_moderator(request.user)
+        )
         if _save_from_form(request, form, revision, save=False):
             return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
         context = {"country": country, "membership": membership, "form": form, "practice": practice, "revision": revision}

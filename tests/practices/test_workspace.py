@@ -153,3 +153,11 @@ def test_practice_list_keeps_a_constant_number_of_queries(client, contributor_a,
         response = client.get(url("workspace_list"))
     groups = {group["key"]: len(group["practices"]) for group in response.context["groups"]}
     assert groups == {"writing": 8, "review": 2, "published": 2, "archived": 0, "closed": 0}
+
+
+def test_staff_enter_a_practice_on_a_countrys_behalf(client, moderator, country_a):
+    client.force_login(moderator)
+    client.post(url("practice_create"), {**FORM, "save": ""})
+    practice = Practice.objects.get()
+    assert practice.entered_by_itc and practice.owner == country_a
+    assert "ITC, on the country's behalf" in client.get(url("workspace_detail", pk=practice.pk)).content.decode()
