@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from practices.models import Practice, PracticeRevision
+from practices.figures import moderation_figures
+from practices.models import Practice
 
 from . import services
 from .access import is_moderator, may_manage, membership_of, staff_view, workspace_view
@@ -324,7 +325,7 @@ def staff_dashboard(request):
         action__in=[choice for choice in AuditEvent.Action.values if choice != AuditEvent.Action.PROFILE_UPDATED]
     )[:20]
     context = {
-        "in_review": PracticeRevision.objects.filter(status__in=PracticeRevision.IN_REVIEW_STATUSES).count(),
+        "moderation": moderation_figures(),
         "regions": regions,
         "participating": participating,
         "open_invitations": open_invitations,

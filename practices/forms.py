@@ -5,7 +5,17 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from .attachments import check_document
-from .models import YEAR_VALIDATORS, EvidenceLabel, ImplementationStatus, InstrumentType, Language, Level, TargetGroup, Theme
+from .models import (
+    YEAR_VALIDATORS,
+    EvidenceLabel,
+    ImplementationStatus,
+    InstrumentType,
+    Language,
+    Level,
+    Practice,
+    TargetGroup,
+    Theme,
+)
 
 
 def _taxonomy_field(model, label):
@@ -77,6 +87,20 @@ class PracticeForm(forms.Form):
         help_text=_("Shown only to signed-in delegates and ITC staff."),
     )
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    adapted_from = forms.ModelMultipleChoiceField(
+        label=_("Adapted from"),
+        queryset=Practice.objects.none(),
+        required=False,
+        help_text=_("Published practices of other countries that inspired this one. Hold Ctrl (or Cmd) to choose several."),
+    )
+
+    def __init__(self, *args, country=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Practice.objects.published().select_related("owner").order_by("owner__name_en", "title")
+        if country is not None:
+            others = others.exclude(owner=country)
+        self.fields["adapted_from"].queryset = others
+        self.fields["adapted_from"].label_from_instance = lambda practice: f"{practice.title} ({practice.owner.name})"
 
     def clean_indicators(self):
         indicators = []
@@ -120,6 +144,7 @@ class PracticeForm(forms.Form):
         data = dict(self.cleaned_data)
         for field in ("themes", "instruments", "target_groups"):
             data[field] = [term.slug for term in data[field]]
+        data["adapted_from"] = [practice.pk for practice in data["adapted_from"]]
         return data
 
     @staticmethod

@@ -107,7 +107,7 @@ def _save_from_form(request, form, revision, *, save=True):
 
 @workspace_view()
 def practice_create(request, country, membership):
-    form = PracticeForm(request.POST or None)
+    form = PracticeForm(request.POST or None, country=country)
     if request.method == "POST" and form.is_valid():
         # Staff writing in a country's workspace enter the practice on the country's behalf.
         practice, revision = services.create_practice(
@@ -127,7 +127,7 @@ def practice_edit(request, country, membership, pk):
     if revision is None or not revision.is_editable:
         messages.info(request, _("There is no version of this practice being written: start a new version first."))
         return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
-    form = PracticeForm(request.POST or None, initial=PracticeForm.initial_from(revision.content))
+    form = PracticeForm(request.POST or None, initial=PracticeForm.initial_from(revision.content), country=practice.owner)
     if request.method == "POST" and form.is_valid():
         try:
             done = _save_from_form(request, form, revision)

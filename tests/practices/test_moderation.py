@@ -150,3 +150,21 @@ def test_public_page_marks_the_language_of_the_write_up(client, moderator, in_re
     services.publish_revision(in_review, by=moderator)
     page = client.get(reverse("practices:practice_detail", kwargs={"pk": in_review.practice_id}).replace("/en/", "/es/")).content.decode()
     assert '<html lang="es">' in page and '<h1 lang="en">SME credit guarantee</h1>' in page
+
+
+def test_staff_dashboard_shows_moderation_figures(client, moderator, country_a, contributor_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    for days_waited, decide in [(2, True), (4, True), (10, True), (6, False)]:
+        _practice, revision = services.create_practice(country_a, by=contributor_a, content=CONTENT)
+        services.submit_revision(revision, by=contributor_a)
+        if decide:
+            services.publish_revision(revision, by=moderator)
+        submitted = timezone.now() - timedelta(days=days_waited)
+        PracticeRevision.objects.filter(pk=revision.pk).update(submitted_at=submitted)
+    client.force_login(moderator)
+    figures = client.get(reverse("countries:staff_dashboard")).context["moderation"]
+    assert figures["open_reviews"] == 1 and figures["oldest_waiting_days"] == 6
+    assert figures["median_days_to_decision"] == 4.0 and figures["decisions_counted"] == 3

@@ -161,3 +161,23 @@ def test_staff_enter_a_practice_on_a_countrys_behalf(client, moderator, country_
     practice = Practice.objects.get()
     assert practice.entered_by_itc and practice.owner == country_a
     assert "ITC, on the country's behalf" in client.get(url("workspace_detail", pk=practice.pk)).content.decode()
+
+
+def test_a_practice_names_the_peer_practices_that_inspired_it(client, contributor_b, focal_b, moderator, contributor_a, country_a):
+    inspiration, revision = services.create_practice(country_a, by=contributor_a, content={**FORM, "indicators": [], "links": [], "start_year": 2021})
+    services.submit_revision(revision, by=contributor_a)
+    services.publish_revision(revision, by=moderator)
+    client.force_login(focal_b)
+    create = reverse("practices:practice_create", kwargs={"iso2": "CO"})
+    form = client.get(create).context["form"]
+    assert list(form.fields["adapted_from"].queryset) == [inspiration]
+    client.post(create, {**FORM, "title": "Garantía para mujeres empresarias", "adapted_from": [inspiration.pk], "submit": ""})
+    adapted_revision = PracticeRevision.objects.get(content__title="Garantía para mujeres empresarias")
+    assert adapted_revision.content["adapted_from"] == [inspiration.pk]
+    services.publish_revision(adapted_revision, by=moderator)
+    page = client.get(reverse("practices:practice_detail", kwargs={"pk": inspiration.pk})).content.decode()
+    assert "Adapted by:" in page and "Garantía para mujeres empresarias" in page
+    # A country's own practices are not offered: peer learning is between countries.
+    client.force_login(contributor_a)
+    offered = client.get(reverse("practices:practice_create", kwargs={"iso2": "KE"})).context["form"].fields["adapted_from"].queryset
+    assert inspiration not in offered
