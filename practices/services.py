@@ -206,21 +206,28 @@ def submit_revision(revision, *, by):
         return _move(revision, Status.SUBMITTED, ReviewEvent.Action.SUBMITTED, by=by, allowed_from=[Status.DRAFT])
 
 
-def request_changes(revision, *, by, comment):
+def _decide_with_note(revision, to_status, action, *, by, note, field, required_message):
+    """A decision the country's team must be told the reason of: the note is required."""
     _require_staff(by)
-    if not comment.strip():
-        raise ValidationError({"comment": _("Say what should change: the country's team reads this comment.")})
+    if not note.strip():
+        raise ValidationError({field: required_message})
     with transaction.atomic():
         revision = _locked(revision)
         return _move(
-            revision,
-            Status.CHANGES_REQUESTED,
-            ReviewEvent.Action.CHANGES_REQUESTED,
-            by=by,
-            note=comment.strip(),
-            allowed_from=PracticeRevision.IN_REVIEW_STATUSES,
-            decided=True,
+            revision, to_status, action, by=by, note=note.strip(), allowed_from=PracticeRevision.IN_REVIEW_STATUSES, decided=True
         )
+
+
+def request_changes(revision, *, by, comment):
+    return _decide_with_note(
+        revision,
+        Status.CHANGES_REQUESTED,
+        ReviewEvent.Action.CHANGES_REQUESTED,
+        by=by,
+        note=comment,
+        field="comment",
+        required_message=_("Say what should change: the country's team reads this comment."),
+    )
 
 
 def publish_revision(revision, *, by, note="", evidence_label=None):
@@ -256,20 +263,15 @@ def publish_revision(revision, *, by, note="", evidence_label=None):
 
 
 def reject_revision(revision, *, by, reason):
-    _require_staff(by)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason: the country's team reads it.")})
-    with transaction.atomic():
-        revision = _locked(revision)
-        return _move(
-            revision,
-            Status.REJECTED,
-            ReviewEvent.Action.REJECTED,
-            by=by,
-            note=reason.strip(),
-            allowed_from=PracticeRevision.IN_REVIEW_STATUSES,
-            decided=True,
-        )
+    return _decide_with_note(
+        revision,
+        Status.REJECTED,
+        ReviewEvent.Action.REJECTED,
+        by=by,
+        note=reason,
+        field="reason",
+        required_message=_("Give the reason: the country's team reads it."),
+    )
 
 
 def discard_revision(revision, *, by):

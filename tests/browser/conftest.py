@@ -10,6 +10,7 @@ block (an inline <script> tag would be).
 import os
 import re
 import time
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -218,35 +219,33 @@ class Tab:
         self.page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
 
 
-def _open_tab(chromium, live_server, axe_script):
+@contextmanager
+def _browser_tab(chromium, live_server, axe_script):
+    """A fresh browser context on the live server; whatever its pages reported fails the test."""
     context = chromium.new_context(viewport=DESKTOP, locale="en-GB")
     context.set_default_timeout(10_000)
-    return context, Tab(context.new_page(), live_server.url, axe_script)
+    tab = Tab(context.new_page(), live_server.url, axe_script)
+    try:
+        yield tab
+    finally:
+        leftover = tab.take_problems()
+        context.close()
+    assert not leftover, "The browser reported:\n" + "\n".join(leftover)
 
 
 @pytest.fixture
 def tab(chromium, live_server, axe_script):
     # Rate limits (sign-ins per address and per IP) live in the cache: start each test afresh.
     cache.clear()
-    context, tab = _open_tab(chromium, live_server, axe_script)
-    try:
+    with _browser_tab(chromium, live_server, axe_script) as tab:
         yield tab
-    finally:
-        leftover = tab.take_problems()
-        context.close()
-    assert not leftover, "The browser reported:\n" + "\n".join(leftover)
 
 
 @pytest.fixture
 def second_tab(chromium, live_server, axe_script):
     """Another person's browser, beside `tab`'s: its own cookies and session."""
-    context, tab = _open_tab(chromium, live_server, axe_script)
-    try:
+    with _browser_tab(chromium, live_server, axe_script) as tab:
         yield tab
-    finally:
-        leftover = tab.take_problems()
-        context.close()
-    assert not leftover, "The browser reported:\n" + "\n".join(leftover)
 
 
 @pytest.fixture
