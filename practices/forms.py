@@ -4,6 +4,8 @@ from django.template.defaultfilters import filesizeformat
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from countries.models import Country
+
 from .attachments import check_document
 from .models import (
     YEAR_VALIDATORS,
@@ -204,3 +206,15 @@ class AttachmentForm(forms.Form):
         upload = self.cleaned_data["file"]
         check_document(upload)
         return upload
+
+
+class CoOwnerForm(forms.Form):
+    country = forms.ModelChoiceField(
+        label=_("Country"), queryset=Country.objects.none(), to_field_name="iso2", empty_label=_("Choose a country")
+    )
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = (
+            Country.objects.participating().exclude(pk=practice.owner_id).exclude(co_owned_practices=practice).by_name()
+        )

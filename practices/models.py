@@ -366,6 +366,8 @@ class ReviewEvent(models.Model):
         EVIDENCE_LABELLED = "evidence_labelled", _("Evidence label set")
         ATTACHMENT_ADDED = "attachment_added", _("Document added")
         ATTACHMENT_REMOVED = "attachment_removed", _("Document removed")
+        CO_OWNER_ADDED = "co_owner_added", _("Co-owner country added")
+        CO_OWNER_REMOVED = "co_owner_removed", _("Co-owner country removed")
 
     practice = models.ForeignKey(Practice, verbose_name=_("practice"), on_delete=models.PROTECT, related_name="events")
     revision = models.ForeignKey(

@@ -383,3 +383,38 @@ def remove_attachment(revision, *, by, attachment):
         revision.updated_at = timezone.now()
         revision.save(update_fields=["content", "updated_at"])
         _record(revision.practice, ReviewEvent.Action.ATTACHMENT_REMOVED, by=by, revision=revision, note=attachment.title)
+
+
+# --- Co-owner countries ---
+
+
+def _require_owner_focal_point_or_staff(user, practice):
+    if is_moderator(user):
+        return
+    if not Membership.objects.filter(user=user, country=practice.owner, role=Membership.Role.FOCAL_POINT).exists():
+        raise PermissionDenied
+
+
+def add_co_owner(practice, *, by, country):
+    """Share a practice with another country's team: it shows on their page and they may edit it."""
+    with transaction.atomic():
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        _require_owner_focal_point_or_staff(by, practice)
+        if country.pk == practice.owner_id:
+            raise ValidationError({"country": _("The owner country is not a co-owner of its own practice.")})
+        if practice.co_owners.filter(pk=country.pk).exists():
+            raise ValidationError({"country": _("This country is already a co-owner.")})
+        practice.co_owners.add(country)
+        _record(practice, ReviewEvent.Action.CO_OWNER_ADDED, by=by, note=country.name_en)
+    return practice
+
+
+def remove_co_owner(practice, *, by, country):
+    with transaction.atomic():
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        _require_owner_focal_point_or_staff(by, practice)
+        if not practice.co_owners.filter(pk=country.pk).exists():
+            raise ValidationError(_("This country is not a co-owner."))
+        practice.co_owners.remove(country)
+        _record(practice, ReviewEvent.Action.CO_OWNER_REMOVED, by=by, note=country.name_en)
+    return practice

@@ -15,6 +15,12 @@ urlpatterns = [
     path("workspace/<str:iso2>/practices/<int:pk>/new-version/", views.practice_revise, name="practice_revise"),
     path("workspace/<str:iso2>/practices/<int:pk>/archive/", views.practice_archive, name="practice_archive"),
     path("workspace/<str:iso2>/practices/<int:pk>/documents/", views.attachment_add, name="attachment_add"),
+    path("workspace/<str:iso2>/practices/<int:pk>/co-owners/", views.co_owner_add, name="co_owner_add"),
+    path(
+        "workspace/<str:iso2>/practices/<int:pk>/co-owners/<str:co_owner>/remove/",
+        views.co_owner_remove,
+        name="co_owner_remove",
+    ),
     path(
         "workspace/<str:iso2>/practices/<int:pk>/documents/<int:attachment_id>/",
         views.attachment_download,

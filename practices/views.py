@@ -16,7 +16,7 @@ from countries.models import Region
 
 from . import services
 from .diff import compare
-from .forms import AttachmentForm, NoteForm, PracticeForm, PublishForm, RejectForm, RequestChangesForm
+from .forms import AttachmentForm, CoOwnerForm, NoteForm, PracticeForm, PublishForm, RejectForm, RequestChangesForm
 from .models import InstrumentType, Level, Practice, PracticeRevision, TargetGroup, Theme
 
 Status = PracticeRevision.Status
@@ -148,7 +148,7 @@ def practice_edit(request, country, membership, pk):
     return render(request, "practices/practice_form.html", context)
 
 
-def _workspace_detail_page(request, country, membership, practice, attachment_form=None, status=200):
+def _workspace_detail_page(request, country, membership, practice, attachment_form=None, co_owner_form=None, status=200):
     revisions = list(practice.revisions.order_by("-number"))
     current = revisions[0] if revisions else None
     content = services.normalise_content(current.content) if current else {}
@@ -162,6 +162,10 @@ def _workspace_detail_page(request, country, membership, practice, attachment_fo
         "readable": _readable(content),
         "attachments": practice.files.filter(pk__in=content.get("attachments") or []),
         "attachment_form": attachment_form or AttachmentForm(),
+        "co_owners": practice.co_owners.by_name(),
+        # Sharing is decided by the owner country's focal points (or staff), not by co-owners.
+        "can_share": is_moderator(request.user) or (membership is not None and membership.is_focal_point and practice.owner_id == country.pk),
+        "co_owner_form": co_owner_form or CoOwnerForm(practice=practice),
         "events": practice.events.select_related("actor", "revision"),
         "note_form": NoteForm(),
     }
@@ -204,6 +208,38 @@ def attachment_remove(request, country, membership, pk, attachment_id):
         pk,
         lambda practice: services.remove_attachment(_require_open(practice), by=request.user, attachment=attachment),
         _("Document removed from the version being written."),
+    )
+
+
+@workspace_view(manage=True)
+@require_POST
+def co_owner_add(request, country, membership, pk):
+    practice = _team_practice(country, pk)
+    form = CoOwnerForm(request.POST, practice=practice)
+    if form.is_valid():
+        try:
+            services.add_co_owner(practice, by=request.user, country=form.cleaned_data["country"])
+        except ValidationError as error:
+            form.add_error("country", error)
+        else:
+            messages.success(
+                request, _("%(country)s now shares this practice.") % {"country": form.cleaned_data["country"].name}
+            )
+            return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
+    return _workspace_detail_page(request, country, membership, practice, co_owner_form=form)
+
+
+@workspace_view(manage=True)
+@require_POST
+def co_owner_remove(request, country, membership, pk, co_owner):
+    practice = _team_practice(country, pk)
+    other = get_object_or_404(practice.co_owners, iso2=co_owner.upper())
+    return _act(
+        request,
+        country,
+        pk,
+        lambda practice: services.remove_co_owner(practice, by=request.user, country=other),
+        _("%(country)s no longer shares this practice.") % {"country": other.name},
     )
 
 

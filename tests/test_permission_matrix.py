@@ -120,6 +120,10 @@ MATRIX = {
         a("practices:attachment_remove", iso2="KE", pk=lambda w: w["practice"].pk, attachment_id=lambda w: w["attachment"].pk),
         TEAM_ACTION_GET,
     ),
+    "practices:co_owner_add": Case(a("practices:co_owner_add", iso2="KE", pk=lambda w: w["practice"].pk), ACTION_GET),
+    "practices:co_owner_remove": Case(
+        a("practices:co_owner_remove", iso2="KE", pk=lambda w: w["practice"].pk, co_owner="CO"), ACTION_GET
+    ),
     # --- ITC moderation (the version is still a draft: decisions on it are refused with a message) ---
     "practices:review_queue": Case(a("practices:review_queue"), STAFF),
     "practices:review": Case(a("practices:review", pk=lambda w: w["revision"].pk), STAFF),
@@ -257,6 +261,11 @@ POST_MATRIX = {
         MATRIX["practices:attachment_add"].url, {**TEAM_ACTION_POST, "contributor_a": 200, "focal_a": 200, "moderator": 200}, "post"
     ),
     "practices:attachment_remove": Case(MATRIX["practices:attachment_remove"].url, TEAM_ACTION_POST, "post"),
+    "practices:co_owner_add": Case(MATRIX["practices:co_owner_add"].url, ACTION_POST, "post", {"country": "CO"}),
+    # Colombia is not a co-owner of the world's practice: the allowed roles find nothing to remove.
+    "practices:co_owner_remove": Case(
+        MATRIX["practices:co_owner_remove"].url, {**ACTION_POST, "focal_a": 404, "moderator": 404}, "post"
+    ),
     "practices:review_publish": Case(MATRIX["practices:review_publish"].url, {**STAFF, "moderator": REDIRECT}, "post"),
     "practices:review_request_changes": Case(
         MATRIX["practices:review_request_changes"].url, {**STAFF, "moderator": REDIRECT}, "post", {"comment": "More detail."}

@@ -41,10 +41,15 @@ def test_public_pages_are_accessible_and_respect_the_csp(tab, language, known_in
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_focal_point_pages_are_accessible_and_respect_the_csp(tab, language, focal_a, contributor_a, known_invitation):
+def test_focal_point_pages_are_accessible_and_respect_the_csp(tab, language, focal_a, contributor_a, contributor_b, known_invitation):
+    from practices import services as practice_services
+
+    practice, _revision = practice_services.create_practice(focal_a.membership.country, by=focal_a, content={"title": "Shared desk"})
     tab.sign_in(focal_a)
     findings = []
     for path in [
+        # The owner's focal point shares practices with co-owner countries from here.
+        f"/{language}/workspace/KE/practices/{practice.pk}/",
         f"/{language}/workspace/KE/",
         f"/{language}/workspace/KE/team/",
         f"/{language}/workspace/KE/team/invite/",

@@ -181,3 +181,34 @@ def test_a_practice_names_the_peer_practices_that_inspired_it(client, contributo
     client.force_login(contributor_a)
     offered = client.get(reverse("practices:practice_create", kwargs={"iso2": "KE"})).context["form"].fields["adapted_from"].queryset
     assert inspiration not in offered
+
+
+def test_owner_focal_point_shares_a_practice_with_a_co_owner_country(client, focal_a, contributor_a, focal_b, contributor_b, moderator, country_a, country_b):
+    practice, revision = services.create_practice(country_a, by=contributor_a, content={**FORM, "indicators": [], "links": [], "start_year": 2021})
+    add = url("co_owner_add", pk=practice.pk)
+    client.force_login(contributor_a)
+    assert client.post(add, {"country": "CO"}).status_code == 403
+    client.force_login(focal_a)
+    response = client.post(add, {"country": "SN"})  # Senegal holds no account: not offered
+    assert response.status_code == 200 and "country" in response.context["co_owner_form"].errors
+    assert client.post(add, {"country": "CO"}).status_code == 302
+    assert list(practice.co_owners.all()) == [country_b]
+    assert practice.events.filter(action="co_owner_added", actor=focal_a, note="Colombia").exists()
+    # Colombia's team now sees and edits it from its own workspace...
+    client.force_login(contributor_b)
+    colombia = {"iso2": "CO", "pk": practice.pk}
+    assert client.get(reverse("practices:workspace_detail", kwargs=colombia)).status_code == 200
+    client.post(reverse("practices:practice_edit", kwargs=colombia), {**FORM, "title": "Shared guarantee", "submit": ""})
+    revision.refresh_from_db()
+    assert revision.content["title"] == "Shared guarantee" and revision.status == "submitted"
+    # ...but sharing is the owner's decision.
+    client.force_login(focal_b)
+    remove = reverse("practices:co_owner_remove", kwargs={**colombia, "co_owner": "CO"})
+    assert client.post(remove).status_code == 403
+    services.publish_revision(revision, by=moderator)
+    assert "Shared guarantee" in client.get(reverse("countries:country_detail", kwargs={"iso2": "CO"})).content.decode()
+    client.force_login(focal_a)
+    client.post(url("co_owner_remove", pk=practice.pk, co_owner="CO"))
+    assert not practice.co_owners.exists()
+    client.force_login(contributor_b)
+    assert client.get(reverse("practices:workspace_detail", kwargs=colombia)).status_code == 404
