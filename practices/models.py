@@ -270,6 +270,10 @@ class PracticeRevision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The moderator who said they are reviewing it, so two do not review the same version.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("practice version")
@@ -368,6 +372,7 @@ class ReviewEvent(models.Model):
         ATTACHMENT_REMOVED = "attachment_removed", _("Document removed")
         CO_OWNER_ADDED = "co_owner_added", _("Co-owner country added")
         CO_OWNER_REMOVED = "co_owner_removed", _("Co-owner country removed")
+        CLAIMED = "claimed", _("Review taken on")
 
     practice = models.ForeignKey(Practice, verbose_name=_("practice"), on_delete=models.PROTECT, related_name="events")
     revision = models.ForeignKey(

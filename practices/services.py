@@ -418,3 +418,18 @@ def remove_co_owner(practice, *, by, country):
         practice.co_owners.remove(country)
         _record(practice, ReviewEvent.Action.CO_OWNER_REMOVED, by=by, note=country.name_en)
     return practice
+
+
+def claim_review(revision, *, by):
+    """A moderator takes a version in review on; another moderator can take it over."""
+    _require_staff(by)
+    with transaction.atomic():
+        revision = _locked(revision)
+        if not revision.is_in_review:
+            raise ValidationError(_("This version is not waiting for review."))
+        if revision.claimed_by_id == by.pk:
+            return revision
+        revision.claimed_by = by
+        revision.save(update_fields=["claimed_by"])
+        _record(revision.practice, ReviewEvent.Action.CLAIMED, by=by, revision=revision)
+    return revision

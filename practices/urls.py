@@ -37,6 +37,7 @@ urlpatterns += [
     # ITC moderation
     path("staff/reviews/", views.review_queue, name="review_queue"),
     path("staff/reviews/<int:pk>/", views.review, name="review"),
+    path("staff/reviews/<int:pk>/claim/", views.review_claim, name="review_claim"),
     path("staff/reviews/<int:pk>/publish/", views.review_publish, name="review_publish"),
     path("staff/reviews/<int:pk>/request-changes/", views.review_request_changes, name="review_request_changes"),
     path("staff/reviews/<int:pk>/reject/", views.review_reject, name="review_reject"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from countries.access import is_moderator, may_manage, membership_of, staff_view, workspace_view
-from countries.models import Region
+from countries.models import Country, Region
 
 from . import services
 from .diff import compare
@@ -342,19 +342,42 @@ ACCEPTANCE_CRITERIA = [
 def review_queue(request):
     revisions = (
         PracticeRevision.objects.filter(status__in=PracticeRevision.IN_REVIEW_STATUSES)
-        .select_related("practice__owner__region")
+        .select_related("practice__owner__region", "claimed_by")
         .order_by("submitted_at")
     )
-    region = request.GET.get("region", "")
+    region, country, theme = (request.GET.get(name, "") for name in ("region", "country", "theme"))
     if region:
         revisions = revisions.filter(practice__owner__region__slug=region)
+    if country:
+        revisions = revisions.filter(practice__owner__iso2=country.upper())
+    revisions = list(revisions[:500])
+    if theme:
+        # Themes live in each version's content; the queue is short enough to filter here.
+        revisions = [revision for revision in revisions if theme in (revision.content.get("themes") or [])]
     context = {
-        "revisions": revisions[:200],
+        "revisions": revisions,
         "regions": Region.objects.filter(level=Region.Level.REGION).order_by("name_en"),
+        "countries": Country.objects.participating().by_name(),
+        "themes": Theme.objects.all(),
         "region": region,
+        "country": country.upper(),
+        "theme": theme,
         "now": timezone.now(),
     }
     return render(request, "practices/review_queue.html", context)
+
+
+@staff_view
+@require_POST
+def review_claim(request, pk):
+    revision = _reviewable(pk)
+    try:
+        services.claim_review(revision, by=request.user)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("You are reviewing this version."))
+    return redirect("practices:review", pk=revision.pk)
 
 
 def _review_page(request, revision, forms=None, status=200):

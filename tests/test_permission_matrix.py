@@ -127,6 +127,7 @@ MATRIX = {
     # --- ITC moderation (the version is still a draft: decisions on it are refused with a message) ---
     "practices:review_queue": Case(a("practices:review_queue"), STAFF),
     "practices:review": Case(a("practices:review", pk=lambda w: w["revision"].pk), STAFF),
+    "practices:review_claim": Case(a("practices:review_claim", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}),
     "practices:review_publish": Case(a("practices:review_publish", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}),
     "practices:review_request_changes": Case(
         a("practices:review_request_changes", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}
@@ -266,6 +267,7 @@ POST_MATRIX = {
     "practices:co_owner_remove": Case(
         MATRIX["practices:co_owner_remove"].url, {**ACTION_POST, "focal_a": 404, "moderator": 404}, "post"
     ),
+    "practices:review_claim": Case(MATRIX["practices:review_claim"].url, {**STAFF, "moderator": REDIRECT}, "post"),
     "practices:review_publish": Case(MATRIX["practices:review_publish"].url, {**STAFF, "moderator": REDIRECT}, "post"),
     "practices:review_request_changes": Case(
         MATRIX["practices:review_request_changes"].url, {**STAFF, "moderator": REDIRECT}, "post", {"comment": "More detail."}

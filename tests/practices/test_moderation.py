@@ -168,3 +168,41 @@ def test_staff_dashboard_shows_moderation_figures(client, moderator, country_a, 
     figures = client.get(reverse("countries:staff_dashboard")).context["moderation"]
     assert figures["open_reviews"] == 1 and figures["oldest_waiting_days"] == 6
     assert figures["median_days_to_decision"] == 4.0 and figures["decisions_counted"] == 3
+
+
+def test_queue_filters_by_country_and_theme(client, moderator, in_review, country_b, focal_b):
+    _practice, other = services.create_practice(country_b, by=focal_b, content={**CONTENT, "title": "Compras públicas", "themes": ["public-procurement"]})
+    services.submit_revision(other, by=focal_b)
+    client.force_login(moderator)
+    titles = lambda **query: [r.title for r in client.get(reverse("practices:review_queue"), query).context["revisions"]]  # noqa: E731
+    assert titles(country="co") == ["Compras públicas"]
+    assert titles(theme="access-to-finance") == ["SME credit guarantee"]
+    assert titles(theme="public-procurement", country="KE") == []
+
+
+def test_a_moderator_takes_a_review_on_and_another_can_take_it_over(client, moderator, in_review):
+    from countries.models import MODERATORS_GROUP
+    from django.contrib.auth.models import Group
+    from tests.conftest import make_user
+
+    client.force_login(moderator)
+    client.post(reverse("practices:review_claim", kwargs={"pk": in_review.pk}))
+    in_review.refresh_from_db()
+    assert in_review.claimed_by == moderator
+    assert client.get(reverse("practices:review_queue")).content.decode().count("Maria Moderator") == 1
+    colleague = make_user("colleague@itc.example", full_name="Carla Colleague", is_staff=True)
+    colleague.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    services.claim_review(in_review, by=colleague)
+    in_review.refresh_from_db()
+    assert in_review.claimed_by == colleague
+    assert in_review.practice.events.filter(action="claimed").count() == 2
+
+
+def test_only_a_version_in_review_can_be_taken_on(moderator, country_a, contributor_a, focal_a):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    _practice, draft = services.create_practice(country_a, by=contributor_a, content=CONTENT)
+    with pytest.raises(ValidationError):
+        services.claim_review(draft, by=moderator)
+    with pytest.raises(PermissionDenied):
+        services.claim_review(draft, by=focal_a)
