@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -244,9 +244,12 @@ def co_owner_remove(request, country, membership, pk, co_owner):
 
 
 def _download(attachment, *, private):
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.download_name, content_type=attachment.content_type
-    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        # The record outlived its file (a restore without the media volume): not found, not a crash.
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=attachment.download_name, content_type=attachment.content_type)
     response["Cache-Control"] = "private, no-store" if private else "public, max-age=3600"
     return response
 

@@ -175,3 +175,11 @@ def test_documents_cannot_be_added_to_a_version_in_review(contributor_a, draft):
     with pytest.raises(Exception, match="in review"):
         services.add_attachment(draft, by=contributor_a, upload=upload("r.pdf", PDF), title="Late")
     assert not Attachment.objects.exists()
+
+
+def test_a_missing_file_is_not_found_rather_than_an_error(client, contributor_a, draft):
+    attachment = services.add_attachment(draft, by=contributor_a, upload=upload("r.pdf", PDF), title="Report")
+    attachment.file.storage.delete(attachment.file.name)
+    client.force_login(contributor_a)
+    url = reverse("practices:attachment_download", kwargs={"iso2": "KE", "pk": draft.practice_id, "attachment_id": attachment.pk})
+    assert client.get(url).status_code == 404
