@@ -169,19 +169,29 @@ def create_practice(country, *, by, content, entered_by_itc=False):
     return practice, revision
 
 
+def _lock_for_writing(revision, by):
+    """The version, locked, if `by` may write in it and it is being written; otherwise refuse."""
+    revision = _locked(revision)
+    _require_team_or_staff(by, revision.practice)
+    if not revision.is_editable:
+        raise ValidationError(_("This version is in review or closed: it can no longer be edited."))
+    return revision
+
+
+def _store_content(revision, content):
+    revision.content = content
+    revision.updated_at = timezone.now()
+    revision.save(update_fields=["content", "updated_at"])
+
+
 def save_revision(revision, *, by, content):
     """Save the text of a version that is being written (a draft, or one sent back for changes)."""
     with transaction.atomic():
-        revision = _locked(revision)
-        _require_team_or_staff(by, revision.practice)
-        if not revision.is_editable:
-            raise ValidationError(_("This version is in review or closed: it can no longer be edited."))
+        revision = _lock_for_writing(revision, by)
         content = normalise_content(content)
         if not content["title"]:
             raise ValidationError({"title": _("Give the practice a title.")})
-        revision.content = content
-        revision.updated_at = timezone.now()
-        revision.save(update_fields=["content", "updated_at"])
+        _store_content(revision, content)
         if revision.practice.status == Practice.Status.UNPUBLISHED and revision.practice.title != content["title"]:
             # The working title names the practice in lists until its first publication.
             revision.practice.title = content["title"]
@@ -345,10 +355,7 @@ def add_attachment(revision, *, by, upload, title):
     """Store a checked document and list it in the version being written."""
     checked = check_document(upload)
     with transaction.atomic():
-        revision = _locked(revision)
-        _require_team_or_staff(by, revision.practice)
-        if not revision.is_editable:
-            raise ValidationError(_("This version is in review or closed: it can no longer be edited."))
+        revision = _lock_for_writing(revision, by)
         attachment = Attachment.objects.create(
             practice=revision.practice,
             title=title.strip() or upload.name,
@@ -361,9 +368,7 @@ def add_attachment(revision, *, by, upload, title):
         )
         content = normalise_content(revision.content)
         content["attachments"] = sorted([*content["attachments"], attachment.pk])
-        revision.content = content
-        revision.updated_at = timezone.now()
-        revision.save(update_fields=["content", "updated_at"])
+        _store_content(revision, content)
         _record(revision.practice, ReviewEvent.Action.ATTACHMENT_ADDED, by=by, revision=revision, note=attachment.title)
     return attachment
 
@@ -371,17 +376,12 @@ def add_attachment(revision, *, by, upload, title):
 def remove_attachment(revision, *, by, attachment):
     """Take a document out of the version being written. The file is kept: earlier versions may list it."""
     with transaction.atomic():
-        revision = _locked(revision)
-        _require_team_or_staff(by, revision.practice)
-        if not revision.is_editable:
-            raise ValidationError(_("This version is in review or closed: it can no longer be edited."))
+        revision = _lock_for_writing(revision, by)
         content = normalise_content(revision.content)
         if attachment.pk not in content["attachments"]:
             raise ValidationError(_("This document is not part of this version."))
         content["attachments"] = [pk for pk in content["attachments"] if pk != attachment.pk]
-        revision.content = content
-        revision.updated_at = timezone.now()
-        revision.save(update_fields=["content", "updated_at"])
+        _store_content(revision, content)
         _record(revision.practice, ReviewEvent.Action.ATTACHMENT_REMOVED, by=by, revision=revision, note=attachment.title)
 
 
