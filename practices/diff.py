@@ -51,6 +51,18 @@ def _names(*contents):
     return names
 
 
+def _item_segments(field, old, new, names):
+    """A list of terms compared term by term: kept, removed and added names, never half-words."""
+    before, after = list(old or []), list(new or [])
+    segments = []
+    for key in before + [key for key in after if key not in before]:
+        kind = "same" if key in before and key in after else "removed" if key in before else "added"
+        if segments:
+            segments.append(("same", ", "))
+        segments.append((kind, names.get((field, key), str(key))))
+    return segments
+
+
 def compare(old, new):
     """The changed fields between two contents: [{"field", "label", "segments"}]."""
     names = _names(old, new)
@@ -58,12 +70,11 @@ def compare(old, new):
     for field in CONTENT_FIELDS:
         before = _as_text(field, old.get(field), names)
         after = _as_text(field, new.get(field), names)
-        if before != after:
-            changes.append(
-                {
-                    "field": field,
-                    "label": Practice._meta.get_field(field).verbose_name,
-                    "segments": _segments(before, after),
-                }
-            )
+        if before == after:
+            continue
+        if field in RELATED_CONTENT_FIELDS:
+            segments = _item_segments(field, old.get(field), new.get(field), names)
+        else:
+            segments = _segments(before, after)
+        changes.append({"field": field, "label": Practice._meta.get_field(field).verbose_name, "segments": segments})
     return changes
