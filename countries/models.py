@@ -48,6 +48,12 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+class ReviewEmails(models.TextChoices):
+    EACH = "each", _("An e-mail for each practice submitted")
+    DAILY = "daily", _("One daily summary")
+    NONE = "none", _("No e-mails")
+
+
 class User(AbstractUser):
     """Someone who signs in with an e-mail address: a delegate or ITC staff."""
 
@@ -57,6 +63,16 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    # E-mails reach people in the language they last used the site in.
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="en")
+    review_emails = models.CharField(
+        _("e-mails about practices to review"),
+        max_length=10,
+        choices=ReviewEmails.choices,
+        default=ReviewEmails.EACH,
+        help_text=_("For ITC moderators."),
+    )
+    last_review_digest_at = models.DateTimeField(_("last review digest sent"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -341,6 +357,7 @@ class AuditEvent(models.Model):
         MEMBER_REMOVED = "member_removed", _("Member removed")
         FOCAL_POINT_HANDED_OVER = "focal_point_handed_over", _("Focal-point role handed over")
         PROFILE_UPDATED = "profile_updated", _("Country profile updated")
+        NOTIFICATIONS_CHANGED = "notifications_changed", _("Notification settings changed")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

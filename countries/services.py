@@ -11,7 +11,7 @@ import secrets
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .access import is_moderator
-from .models import AuditEvent, Country, Invitation, Membership, User
+from .models import AuditEvent, Country, Invitation, Membership, ReviewEmails, User
 
 
 def hash_token(token):
@@ -336,3 +336,19 @@ def update_profile(country, *, data, by):
         country.save(update_fields=[*changed, "profile_updated_at"])
         record(AuditEvent.Action.PROFILE_UPDATED, by=by, country=country, subject=country.iso2, fields=changed)
     return country
+
+
+def set_review_emails(user, *, by, choice):
+    """A moderator's choice of e-mails about practices to review (their own, or staff for them)."""
+    if by.pk != user.pk and not is_moderator(by):
+        raise PermissionDenied
+    if choice not in ReviewEmails.values:
+        raise ValidationError({"review_emails": _("Choose how you want to hear of submissions.")})
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.review_emails == choice:
+            return user
+        previous, user.review_emails = user.review_emails, choice
+        user.save(update_fields=["review_emails"])
+        record(AuditEvent.Action.NOTIFICATIONS_CHANGED, by=by, subject=user.email, **{"from": previous, "to": choice})
+    return user

@@ -2,9 +2,10 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.core.validators import URLValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from countries.models import Country
+from countries.models import Country, ReviewEmails
 
 from .attachments import check_document
 from .models import (
@@ -95,6 +96,38 @@ class PracticeForm(forms.Form):
         required=False,
         help_text=_("Published practices of other countries that inspired this one. Hold Ctrl (or Cmd) to choose several."),
     )
+
+    # The long form in sections, so a delegate on a phone sees where they are.
+    template_name = "practices/_practice_form_fields.html"
+    SECTIONS = [
+        (_("The practice in brief"), ["title", "summary", "description", "level", "themes", "instruments", "target_groups"]),
+        (
+            _("What it does and what it achieved"),
+            ["problem", "objectives", "implementation", "results", "indicators", "challenges", "transferability"],
+        ),
+        (
+            _("Facts, contact and sources"),
+            [
+                "implementation_status",
+                "start_year",
+                "end_year",
+                "responsible_institution",
+                "links",
+                "original_language",
+                "contact_name",
+                "contact_email",
+                "adapted_from",
+            ],
+        ),
+    ]
+
+    def get_context(self):
+        context = super().get_context()
+        by_name = {field.name: (field, errors) for field, errors in context["fields"]}
+        context["sections"] = [
+            {"legend": legend, "fields": [by_name[name] for name in names]} for legend, names in self.SECTIONS
+        ]
+        return context
 
     def __init__(self, *args, country=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,3 +251,29 @@ class CoOwnerForm(forms.Form):
         self.fields["country"].queryset = (
             Country.objects.participating().exclude(pk=practice.owner_id).exclude(co_owned_practices=practice).by_name()
         )
+
+
+class ReviewEmailsForm(forms.Form):
+    review_emails = forms.ChoiceField(
+        label=_("When a country submits a practice for review"), choices=ReviewEmails.choices, widget=forms.RadioSelect
+    )
+
+
+class TagsForm(forms.Form):
+    """A moderator's correction of a version's themes, instrument types and target groups."""
+
+    themes = _taxonomy_field(Theme, _("Themes"))
+    instruments = _taxonomy_field(InstrumentType, _("Instrument types"))
+    target_groups = _taxonomy_field(TargetGroup, _("Target groups"))
+
+    def __init__(self, *args, content=None, **kwargs):
+        content = content or {}
+        kwargs.setdefault("initial", {field: content.get(field) or [] for field in self.base_fields})
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            # A term no longer offered stays choosable on a version that has it.
+            model = field.queryset.model
+            field.queryset = model.objects.filter(Q(is_active=True) | Q(slug__in=content.get(name) or []))
+
+    def tags(self):
+        return {field: [term.slug for term in self.cleaned_data[field]] for field in self.fields}

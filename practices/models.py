@@ -205,6 +205,8 @@ class Practice(models.Model):
         "PracticeRevision", verbose_name=_("published version"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     entered_by_itc = models.BooleanField(_("entered by ITC"), default=False)
+    # For a practice imported from a spreadsheet: its country and title, hashed (practices.imports.import_key).
+    import_key = models.CharField(_("import key"), max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -226,6 +228,8 @@ class Practice(models.Model):
                 condition=models.Q(start_year__isnull=True) | models.Q(end_year__isnull=True) | models.Q(end_year__gte=models.F("start_year")),
                 name="practice_years_in_order",
             ),
+            # The same spreadsheet row imported twice (a double click, the same file again) is refused.
+            models.UniqueConstraint(fields=["import_key"], condition=~models.Q(import_key=""), name="practice_import_key_unique"),
         ]
         indexes = [models.Index(fields=["status", "-published_at"], name="practice_status_recent")]
 
@@ -373,6 +377,7 @@ class ReviewEvent(models.Model):
         CO_OWNER_ADDED = "co_owner_added", _("Co-owner country added")
         CO_OWNER_REMOVED = "co_owner_removed", _("Co-owner country removed")
         CLAIMED = "claimed", _("Review taken on")
+        TAGS_CORRECTED = "tags_corrected", _("Tags corrected by ITC")
 
     practice = models.ForeignKey(Practice, verbose_name=_("practice"), on_delete=models.PROTECT, related_name="events")
     revision = models.ForeignKey(
@@ -394,3 +399,39 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class ImportBatch(models.Model):
+    """A spreadsheet of practices uploaded by ITC staff: its rows as read and checked, then imported.
+
+    The rows are kept with the upload, so confirming does not need the file again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        IMPORTED = "imported", _("Imported")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_sha256 = models.CharField(_("file checksum"), max_length=64, db_index=True)
+    rows = models.JSONField(_("rows"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    created_count = models.PositiveIntegerField(_("practices created"), default=0)
+
+    class Meta:
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=["pending", "imported"]), name="import_batch_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"

@@ -11,18 +11,21 @@ changing nothing.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from countries.access import is_moderator
-from countries.models import Membership
+from countries.models import Country, Membership
 
 from .attachments import check_document
+from .tasks import notify_after_commit
 
+from .imports import Outcome, current_rows, import_key
 from .models import (
     RELATED_CONTENT_FIELDS,
+    ImportBatch,
     Attachment,
     REQUIRED_FOR_REVIEW,
     SCALAR_CONTENT_FIELDS,
@@ -111,7 +114,7 @@ def _apply(revision):
 
 
 def _record(practice, action, *, by, revision=None, from_status="", to_status="", note=""):
-    return ReviewEvent.objects.create(
+    event = ReviewEvent.objects.create(
         practice=practice,
         revision=revision,
         actor=by,
@@ -120,6 +123,8 @@ def _record(practice, action, *, by, revision=None, from_status="", to_status=""
         to_status=to_status,
         note=note,
     )
+    notify_after_commit(event)
+    return event
 
 
 def _locked(revision):
@@ -151,7 +156,7 @@ def _move(revision, to_status, action, *, by, note="", allowed_from, decided=Fal
 # --- Transitions ---
 
 
-def create_practice(country, *, by, content, entered_by_itc=False):
+def create_practice(country, *, by, content, entered_by_itc=False, note=""):
     """A new practice owned by `country`, with its first version as a draft."""
     if not is_moderator(by):
         membership = Membership.objects.filter(user=by, country=country).first()
@@ -165,7 +170,7 @@ def create_practice(country, *, by, content, entered_by_itc=False):
             owner=country, title=content["title"], created_by=by, entered_by_itc=entered_by_itc
         )
         revision = PracticeRevision.objects.create(practice=practice, number=1, content=content, created_by=by)
-        _record(practice, ReviewEvent.Action.CREATED, by=by, revision=revision, to_status=Status.DRAFT)
+        _record(practice, ReviewEvent.Action.CREATED, by=by, revision=revision, to_status=Status.DRAFT, note=note)
     return practice, revision
 
 
@@ -420,6 +425,40 @@ def remove_co_owner(practice, *, by, country):
     return practice
 
 
+TAG_FIELDS = ("themes", "instruments", "target_groups")
+
+
+def correct_tags(revision, *, by, tags):
+    """A moderator corrects the themes, instrument types and target groups of a version in review.
+
+    The team sees what changed in the history: the note lists the added (+) and removed (−) terms.
+    """
+    _require_staff(by)
+    with transaction.atomic():
+        revision = _locked(revision)
+        if not revision.is_in_review:
+            raise ValidationError(_("This version is not waiting for review."))
+        content = normalise_content(revision.content)
+        changes = []
+        for field in TAG_FIELDS:
+            model = RELATED_MODELS[field]
+            wanted = sorted(set(tags.get(field, content[field])))
+            names = dict(model.objects.filter(slug__in=[*wanted, *content[field]]).values_list("slug", "name_en"))
+            if unknown := [slug for slug in wanted if slug not in names]:
+                raise ValidationError({field: _("Unknown: %(terms)s.") % {"terms": ", ".join(unknown)}})
+            added, removed = set(wanted) - set(content[field]), set(content[field]) - set(wanted)
+            changes += [f"+ {names.get(slug, slug)}" for slug in sorted(added)]
+            changes += [f"− {names.get(slug, slug)}" for slug in sorted(removed)]
+            content[field] = wanted
+        if not changes:
+            return revision
+        if not content["themes"]:
+            raise ValidationError({"themes": _("A practice needs at least one theme.")})
+        _store_content(revision, content)
+        _record(revision.practice, ReviewEvent.Action.TAGS_CORRECTED, by=by, revision=revision, note="\n".join(changes))
+    return revision
+
+
 def claim_review(revision, *, by):
     """A moderator takes a version in review on; another moderator can take it over."""
     _require_staff(by)
@@ -433,3 +472,53 @@ def claim_review(revision, *, by):
         revision.save(update_fields=["claimed_by"])
         _record(revision.practice, ReviewEvent.Action.CLAIMED, by=by, revision=revision)
     return revision
+
+
+# --- Import ---
+
+
+def start_import(*, by, file_name, file_sha256, rows):
+    """Keep the checked rows of an uploaded spreadsheet until staff confirm its import."""
+    _require_staff(by)
+    return ImportBatch.objects.create(uploaded_by=by, file_name=file_name[:255], file_sha256=file_sha256, rows=rows)
+
+
+def import_batch(batch, *, by):
+    """Create the practices of an uploaded spreadsheet: each row that can be imported becomes a
+    draft owned by its country, marked as entered by ITC, for the country's team to confirm and submit.
+
+    A row whose practice is already on the platform is skipped, so importing the same file twice,
+    or confirming twice, creates nothing twice.
+    """
+    _require_staff(by)
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.PENDING:
+            raise ValidationError(_("This file has already been imported."))
+        rows = current_rows(batch.rows)
+        to_create = [row for row in rows if row["outcome"] == Outcome.CREATE]
+        if not to_create:
+            raise ValidationError(_("No row of this file can be imported."))
+        countries = Country.objects.in_bulk({row["country"] for row in to_create}, field_name="iso2")
+        for row in to_create:
+            country = countries[row["country"]]
+            key = import_key(country.iso2, row["content"]["title"])
+            note = _("Imported from %(file)s, row %(row)s.") % {"file": batch.file_name, "row": row["number"]}
+            try:
+                with transaction.atomic():
+                    practice, _revision = create_practice(country, by=by, content=row["content"], entered_by_itc=True, note=note)
+                    practice.import_key = key
+                    practice.save(update_fields=["import_key"])
+            except IntegrityError:
+                # The same practice, imported at this moment from another upload: the unique key refused it.
+                existing = Practice.objects.filter(import_key=key).values_list("pk", flat=True).first()
+                row.update(outcome=Outcome.ALREADY, practice=existing, practice_country=country.iso2)
+                continue
+            row.update(outcome=Outcome.CREATED, practice=practice.pk, practice_country=country.iso2)
+        batch.rows = rows
+        batch.status = ImportBatch.Status.IMPORTED
+        batch.imported_by = by
+        batch.imported_at = timezone.now()
+        batch.created_count = sum(1 for row in rows if row["outcome"] == Outcome.CREATED)
+        batch.save(update_fields=["rows", "status", "imported_by", "imported_at", "created_count"])
+    return batch

@@ -31,16 +31,26 @@ urlpatterns = [
         views.attachment_remove,
         name="attachment_remove",
     ),
+    path("workspace/<str:iso2>/practices/<int:pk>/compare/", views.version_compare, name="version_compare"),
 ]
 
 urlpatterns += [
     # ITC moderation
     path("staff/reviews/", views.review_queue, name="review_queue"),
+    path("staff/notifications/", views.notification_settings, name="notification_settings"),
+    path("staff/practices/<int:pk>/restore/", views.practice_restore, name="practice_restore"),
+    path("staff/versions/<int:pk>/restore/", views.revision_restore, name="revision_restore"),
     path("staff/reviews/<int:pk>/", views.review, name="review"),
     path("staff/reviews/<int:pk>/claim/", views.review_claim, name="review_claim"),
     path("staff/reviews/<int:pk>/publish/", views.review_publish, name="review_publish"),
+    path("staff/reviews/<int:pk>/tags/", views.review_tags, name="review_tags"),
     path("staff/reviews/<int:pk>/request-changes/", views.review_request_changes, name="review_request_changes"),
     path("staff/reviews/<int:pk>/reject/", views.review_reject, name="review_reject"),
+    path("staff/import/", views.import_start, name="import_start"),
+    path("staff/import/template.csv", views.import_template_csv, name="import_template_csv"),
+    path("staff/import/template.xlsx", views.import_template_xlsx, name="import_template_xlsx"),
+    path("staff/import/<int:pk>/", views.import_preview, name="import_preview"),
+    path("staff/import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     # Public
     path("practices/<int:pk>/", views.practice_detail, name="practice_detail"),
     path("practices/<int:pk>/documents/<int:attachment_id>/", views.public_attachment_download, name="public_attachment"),

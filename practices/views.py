@@ -1,23 +1,37 @@
 """The practices of a country's workspace: write, submit, answer requested changes, revise, archive."""
 
+import operator
+from functools import reduce
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
-from django.http import FileResponse, Http404
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from countries import services as country_services
 from countries.access import is_moderator, may_manage, membership_of, staff_view, workspace_view
 from countries.models import Country, Region
 
-from . import services
+from . import imports, services
 from .diff import compare
-from .forms import AttachmentForm, CoOwnerForm, NoteForm, PracticeForm, PublishForm, RejectForm, RequestChangesForm
-from .models import InstrumentType, Level, Practice, PracticeRevision, TargetGroup, Theme
+from .forms import (
+    AttachmentForm,
+    CoOwnerForm,
+    NoteForm,
+    PracticeForm,
+    PublishForm,
+    RejectForm,
+    RequestChangesForm,
+    ReviewEmailsForm,
+    TagsForm,
+)
+from .models import ImportBatch, InstrumentType, Level, Practice, PracticeRevision, TargetGroup, Theme
 
 Status = PracticeRevision.Status
 
@@ -330,6 +344,50 @@ def practice_archive(request, country, membership, pk):
     )
 
 
+def _versions_to_compare(query, versions):
+    """(older, newer, problem, status): the two versions the query names, or why they cannot be compared.
+
+    Versions are looked up among those already loaded, never in the database: whatever the
+    query holds, the answer is a message, not an error page.
+    """
+    if len(versions) < 2:
+        return None, None, _("This practice has a single version so far: there is nothing to compare yet."), 200
+    by_number = {version.number: version for version in versions}
+    try:
+        chosen = [int(query.get("from") or versions[1].number), int(query.get("to") or versions[0].number)]
+    except ValueError:
+        return None, None, _("Versions are named by their number: choose two in the lists below."), 200
+    for number in chosen:
+        if number not in by_number:
+            return None, None, _("This practice has no version %(number)s.") % {"number": number}, 404
+    if chosen[0] == chosen[1]:
+        return None, None, _("Choose two different versions to compare."), 200
+    older, newer = sorted((by_number[number] for number in chosen), key=lambda version: version.number)
+    return older, newer, "", 200
+
+
+@workspace_view()
+def version_compare(request, country, membership, pk):
+    """What changed, word by word, between any two versions of the team's practice."""
+    practice = _team_practice(country, pk)
+    versions = list(practice.revisions.order_by("-number"))
+    older, newer, problem, status = _versions_to_compare(request.GET, versions)
+    # The lists show the versions compared or, after a bad choice, the latest two again.
+    latest_two = (versions[1].number, versions[0].number) if len(versions) > 1 else (None, None)
+    context = {
+        "country": country,
+        "membership": membership,
+        "practice": practice,
+        "versions": versions,
+        "older": older,
+        "newer": newer,
+        "selected": (older.number, newer.number) if older else latest_two,
+        "problem": problem,
+        "changes": compare(services.normalise_content(older.content), services.normalise_content(newer.content)) if older else None,
+    }
+    return render(request, "practices/version_compare.html", context, status=status)
+
+
 # --- ITC moderation ---
 
 ACCEPTANCE_CRITERIA = [
@@ -370,6 +428,51 @@ def review_queue(request):
     return render(request, "practices/review_queue.html", context)
 
 
+def _to_owner_workspace(practice):
+    return redirect("practices:workspace_detail", iso2=practice.owner.iso2, pk=practice.pk)
+
+
+@staff_view
+@require_POST
+def practice_restore(request, pk):
+    """Staff make an archived practice public again."""
+    practice = get_object_or_404(Practice.objects.select_related("owner"), pk=pk)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.restore_practice(practice, by=request.user, note=note)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("The practice is public again."))
+    return _to_owner_workspace(practice)
+
+
+@staff_view
+@require_POST
+def revision_restore(request, pk):
+    """Staff bring a discarded draft back, for the team to go on writing."""
+    revision = get_object_or_404(PracticeRevision.objects.select_related("practice__owner"), pk=pk)
+    try:
+        services.restore_discarded_revision(revision, by=request.user)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("The draft is back: the country's team can go on writing it."))
+    return _to_owner_workspace(revision.practice)
+
+
+@staff_view
+def notification_settings(request):
+    """A moderator chooses: an e-mail for each submission, a daily summary, or nothing."""
+    form = ReviewEmailsForm(request.POST or None, initial={"review_emails": request.user.review_emails})
+    if request.method == "POST" and form.is_valid():
+        country_services.set_review_emails(request.user, by=request.user, choice=form.cleaned_data["review_emails"])
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("practices:notification_settings")
+    return render(request, "practices/notification_settings.html", {"form": form})
+
+
 @staff_view
 @require_POST
 def review_claim(request, pk):
@@ -397,6 +500,7 @@ def _review_page(request, revision, forms=None, status=200):
         "missing": services.missing_for_review(content),
         "events": practice.events.select_related("actor", "revision"),
         "publish_form": PublishForm(initial={"evidence_label": practice.evidence_label}),
+        "tags_form": TagsForm(content=content),
         "changes_form": RequestChangesForm(),
         "reject_form": RejectForm(),
         **(forms or {}),
@@ -444,6 +548,27 @@ def review_publish(request, pk):
 
 @staff_view
 @require_POST
+def review_tags(request, pk):
+    """The moderator corrects the themes, instrument types and target groups of the version in review."""
+    revision = _reviewable(pk)
+    form = TagsForm(request.POST, content=revision.content)
+    if form.is_valid():
+        try:
+            services.correct_tags(revision, by=request.user, tags=form.tags())
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("Tags saved. The country's team sees the correction in the history."))
+            return redirect("practices:review", pk=revision.pk)
+    return _review_page(request, revision, {"tags_form": form})
+
+
+@staff_view
+@require_POST
 def review_request_changes(request, pk):
     return _decide(
         request,
@@ -477,6 +602,35 @@ def public_attachment_download(request, pk, attachment_id):
     return _download(get_object_or_404(practice.attachments.all(), pk=attachment_id), private=False)
 
 
+RELATED_LIMIT = 4
+
+
+def _related_practices(practice):
+    """Published practices of other countries sharing a theme or an instrument type, closest first.
+
+    One query, whatever the number found: the shared terms are counted in the database.
+    """
+    terms = {
+        "themes": [theme.pk for theme in practice.themes.all()],
+        "instruments": [instrument.pk for instrument in practice.instruments.all()],
+    }
+    # Only the kinds of term the practice has: an empty "__in" would make the database match nothing at all.
+    counts = [Count(field, filter=Q(**{f"{field}__in": ids}), distinct=True) for field, ids in terms.items() if ids]
+    if not counts:
+        return []
+    shared = reduce(operator.add, counts)
+    countries = [practice.owner_id, *(country.pk for country in practice.co_owners.all())]
+    return list(
+        Practice.objects.published()
+        .exclude(owner__in=countries)
+        .exclude(co_owners__in=countries)
+        .annotate(shared=shared)
+        .filter(shared__gt=0)
+        .select_related("owner")
+        .order_by("-shared", "-published_at", "-pk")[:RELATED_LIMIT]
+    )
+
+
 def practice_detail(request, pk):
     practice = get_object_or_404(
         Practice.objects.published().select_related("owner__region").prefetch_related(
@@ -488,6 +642,7 @@ def practice_detail(request, pk):
         "practice": practice,
         "adapted_from": practice.adapted_from.published().select_related("owner"),
         "adapted_by": practice.adapted_by.published().select_related("owner"),
+        "related": _related_practices(practice),
         "show_contact": request.user.is_authenticated and (is_moderator(request.user) or membership_of(request.user)),
         # The write-up keeps its own language, whatever the interface's: screen readers pronounce it right.
         "content_lang": format_html(' lang="{}"', practice.original_language)
@@ -495,3 +650,74 @@ def practice_detail(request, pk):
         else "",
     }
     return render(request, "practices/practice_detail.html", context)
+
+
+# --- Import from a spreadsheet (ITC staff) ---
+
+
+@staff_view
+def import_start(request):
+    form = imports.SpreadsheetForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        batch = services.start_import(
+            by=request.user,
+            file_name=form.cleaned_data["file"].name,
+            file_sha256=form.cleaned_data["sha256"],
+            rows=form.cleaned_data["rows"],
+        )
+        return redirect("practices:import_preview", pk=batch.pk)
+    context = {
+        "form": form,
+        "columns": imports.COLUMNS,
+        "batches": ImportBatch.objects.select_related("uploaded_by")[:20],
+    }
+    return render(request, "practices/import_start.html", context)
+
+
+def _template_download(content, content_type, extension):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="practices-import-template.{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_view
+def import_template_csv(request):
+    return _template_download(imports.template_csv(), "text/csv; charset=utf-8", "csv")
+
+
+@staff_view
+def import_template_xlsx(request):
+    return _template_download(imports.template_xlsx(), imports.XLSX_CONTENT_TYPE, "xlsx")
+
+
+@staff_view
+def import_preview(request, pk):
+    batch = get_object_or_404(ImportBatch.objects.select_related("uploaded_by", "imported_by"), pk=pk)
+    pending = batch.status == ImportBatch.Status.PENDING
+    # A pending upload is shown as it would import now: rows imported since are skipped.
+    rows = imports.current_rows(batch.rows) if pending else batch.rows
+    counts = imports.count_outcomes(rows)
+    context = {"batch": batch, "rows": rows, "counts": counts, "pending": pending, "can_import": pending and counts["create"] > 0}
+    return render(request, "practices/import_preview.html", context)
+
+
+@staff_view
+@require_POST
+def import_confirm(request, pk):
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    try:
+        batch = services.import_batch(batch, by=request.user)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s practice created as a draft of its country.",
+                "%(count)s practices created as drafts of their countries.",
+                batch.created_count,
+            )
+            % {"count": batch.created_count},
+        )
+    return redirect("practices:import_preview", pk=batch.pk)

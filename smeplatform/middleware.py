@@ -1,5 +1,6 @@
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
@@ -44,3 +45,35 @@ class StaffTwoFactorMiddleware:
         if match.url_name in ENROLMENT_URL_NAMES:
             return False
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class RememberLanguageMiddleware:
+    """Keeps the language a signed-in user last read the site in, for the e-mails they are sent.
+
+    One UPDATE when the language changes, none otherwise.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        language = getattr(request, "LANGUAGE_CODE", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and language in LANGUAGE_CODES
+            and user.language != language
+            and _is_language_prefixed(request.path_info, language)
+        ):
+            get_user_model().objects.filter(pk=user.pk).update(language=language)
+            user.language = language
+        return self.get_response(request)
+
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+def _is_language_prefixed(path, language):
+    # Only a page the user chose by its language prefix counts, not the admin or a file download.
+    return path.startswith(f"/{language}/")

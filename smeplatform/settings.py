@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_filters",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -148,6 +149,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "smeplatform.middleware.StaffTwoFactorMiddleware",
+    "smeplatform.middleware.RememberLanguageMiddleware",
 ]
 
 ROOT_URLCONF = "smeplatform.urls"
@@ -333,6 +335,21 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SME Platform <no-reply@smeplatform.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = env_list("ADMINS_EMAILS")
+# Links in e-mails point here (no request is at hand when a worker sends them).
+SITE_URL = env_str("SITE_URL", f"{ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{ALLOWED_HOSTS[0]}" + (":8000" if DEBUG else "")).rstrip("/")
+
+# --- Background tasks: e-mail is sent after the transaction commits, by a worker process. ---
+# "database": tasks wait in PostgreSQL until `manage.py db_worker` runs them (production; bin/run
+# starts one). "immediate": run at once in the web process (the tests).
+
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+try:
+    TASKS = {"default": {"BACKEND": TASKS_BACKENDS[env_str("TASKS_BACKEND", "database")]}}
+except KeyError:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}.") from None
 
 # --- Logging: errors to stderr, where gunicorn and the process manager collect them. ---
 

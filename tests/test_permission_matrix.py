@@ -17,9 +17,11 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_tasks_db.models import DBTaskResult
 
 from countries import services
 from countries.models import MODERATORS_GROUP, AuditEvent, Invitation, Membership, Region
+from practices.tasks import send_review_digests
 
 LOGIN = "login"
 REDIRECT = "redirect"
@@ -124,8 +126,13 @@ MATRIX = {
     "practices:co_owner_remove": Case(
         a("practices:co_owner_remove", iso2="KE", pk=lambda w: w["practice"].pk, co_owner="CO"), ACTION_GET
     ),
+    # The practice has a single version: the page says there is nothing to compare yet.
+    "practices:version_compare": Case(a("practices:version_compare", iso2="KE", pk=lambda w: w["practice"].pk), WORKSPACE_READ),
     # --- ITC moderation (the version is still a draft: decisions on it are refused with a message) ---
     "practices:review_queue": Case(a("practices:review_queue"), STAFF),
+    "practices:notification_settings": Case(a("practices:notification_settings"), STAFF),
+    "practices:practice_restore": Case(a("practices:practice_restore", pk=lambda w: w["practice"].pk), {**STAFF, "moderator": 405}),
+    "practices:revision_restore": Case(a("practices:revision_restore", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}),
     "practices:review": Case(a("practices:review", pk=lambda w: w["revision"].pk), STAFF),
     "practices:review_claim": Case(a("practices:review_claim", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}),
     "practices:review_publish": Case(a("practices:review_publish", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}),
@@ -133,6 +140,13 @@ MATRIX = {
         a("practices:review_request_changes", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}
     ),
     "practices:review_reject": Case(a("practices:review_reject", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}),
+    # --- Import from a spreadsheet (the upload holds one row that can be imported) ---
+    "practices:import_start": Case(a("practices:import_start"), STAFF),
+    "practices:import_template_csv": Case(a("practices:import_template_csv"), STAFF),
+    "practices:import_template_xlsx": Case(a("practices:import_template_xlsx"), STAFF),
+    "practices:import_preview": Case(a("practices:import_preview", pk=lambda w: w["import_batch"].pk), STAFF),
+    "practices:import_confirm": Case(a("practices:import_confirm", pk=lambda w: w["import_batch"].pk), {**STAFF, "moderator": 405}),
+    "practices:review_tags": Case(a("practices:review_tags", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}),
     # --- Public: an unpublished practice does not exist for anyone, staff included ---
     "practices:practice_detail": Case(a("practices:practice_detail", pk=lambda w: w["practice"].pk), public(404)),
     "practices:public_attachment": Case(
@@ -192,7 +206,7 @@ MATRIX = {
 
 def _admin_model(app_model, object_key, *, view, add=False, change=False, delete=False):
     """The six admin URLs of one model, with the moderator's response to each."""
-    app, model = app_model.split("_", 1)
+    app, model = app_model.rsplit("_", 1)
     obj = lambda w: w[object_key].pk  # noqa: E731
     yes, no = 200, 403
     MATRIX.update(
@@ -226,6 +240,8 @@ _admin_model("practices_targetgroup", "target_group", view=True, add=True, chang
 _admin_model("practices_practice", "practice", view=True)
 _admin_model("practices_practicerevision", "revision", view=True)
 _admin_model("practices_reviewevent", "review_event", view=True)
+# The e-mail queue is for the technical administrators (superusers).
+_admin_model("django_tasks_database_dbtaskresult", "task_result", view=False)
 MATRIX["admin:auth_user_password_change"] = Case(
     lambda w: reverse("admin:auth_user_password_change", args=[w["user"].pk]), admin(403)
 )
@@ -267,7 +283,18 @@ POST_MATRIX = {
     "practices:co_owner_remove": Case(
         MATRIX["practices:co_owner_remove"].url, {**ACTION_POST, "focal_a": 404, "moderator": 404}, "post"
     ),
+    "practices:notification_settings": Case(
+        MATRIX["practices:notification_settings"].url, {**STAFF, "moderator": REDIRECT}, "post", {"review_emails": "daily"}
+    ),
+    "practices:practice_restore": Case(MATRIX["practices:practice_restore"].url, {**STAFF, "moderator": REDIRECT}, "post"),
+    "practices:revision_restore": Case(MATRIX["practices:revision_restore"].url, {**STAFF, "moderator": REDIRECT}, "post"),
     "practices:review_claim": Case(MATRIX["practices:review_claim"].url, {**STAFF, "moderator": REDIRECT}, "post"),
+    # Without a file the upload form comes back with its error (200).
+    "practices:import_start": Case(MATRIX["practices:import_start"].url, {**STAFF, "moderator": 200}, "post"),
+    "practices:import_confirm": Case(MATRIX["practices:import_confirm"].url, {**STAFF, "moderator": REDIRECT}, "post"),
+    "practices:review_tags": Case(
+        MATRIX["practices:review_tags"].url, {**STAFF, "moderator": 200}, "post", {"themes": ["access-to-finance"]}
+    ),
     "practices:review_publish": Case(MATRIX["practices:review_publish"].url, {**STAFF, "moderator": REDIRECT}, "post"),
     "practices:review_request_changes": Case(
         MATRIX["practices:review_request_changes"].url, {**STAFF, "moderator": REDIRECT}, "post", {"comment": "More detail."}
@@ -328,7 +355,18 @@ def world(cast, country_a, focal_a, contributor_a, moderator, settings, tmp_path
     attachment = practice_services.add_attachment(
         revision, by=focal_a, upload=SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n"), title="Report"
     )
+    from practices import imports
+
+    spreadsheet = SimpleUploadedFile("practices.csv", b"country,title\nKE,Export desk\n")
+    import_batch = practice_services.start_import(
+        by=moderator, file_name="practices.csv", file_sha256=imports.file_digest(spreadsheet), rows=imports.read_spreadsheet(spreadsheet)
+    )
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    task_result = DBTaskResult.objects.get(pk=send_review_digests.enqueue().id)
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     return {
+        "import_batch": import_batch,
+        "task_result": task_result,
         "attachment": attachment,
         "theme": Theme.objects.first(),
         "instrument": InstrumentType.objects.first(),

@@ -100,6 +100,7 @@ def test_staff_pages_are_accessible_and_respect_the_csp(tab, language, moderator
     for path in [
         f"/{language}/staff/",
         f"/{language}/staff/invite/",
+        f"/{language}/staff/notifications/",
         f"/{language}/workspace/KE/",
         f"/{language}/workspace/KE/team/",
     ]:
@@ -250,4 +251,73 @@ def test_review_page_with_changes_is_accessible_and_respects_the_csp(tab, langua
     tab.page.locator("form[action$='/request-changes/'] button[type=submit]").click()
     expect(tab.page.locator(".error-summary")).to_be_visible()
     findings += tab.audit("review page with a missing comment")
+    # Correcting the tags: the form folds out, and the correction is saved without deciding.
+    tab.go(f"/{language}/staff/reviews/{second.pk}/")
+    tab.page.locator("details.tags-correction summary").click()
+    findings += tab.audit("review page with the tags form open")
+    tab.page.locator("input[name=themes][value=green-transition]").check()
+    tab.page.locator("form[action$='/tags/'] button[type=submit]").click()
+    expect(tab.page.locator(".message-success")).to_be_visible()
+    second.refresh_from_db()
+    assert "green-transition" in second.content["themes"] and second.status == "submitted"
+    assert not findings, report(findings)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_version_comparison_is_accessible_and_respects_the_csp(tab, language, contributor_a, moderator, country_a):
+    from practices import services as practice_services
+
+    content = {"title": "Export desk", "summary": "Advice for first-time exporters.", "description": "A desk.", "level": "national", "themes": ["internationalisation-trade"]}
+    practice, first = practice_services.create_practice(country_a, by=contributor_a, content=content)
+    practice_services.submit_revision(first, by=contributor_a)
+    practice_services.publish_revision(first, by=moderator)
+    second = practice_services.start_revision(practice, by=contributor_a)
+    practice_services.save_revision(
+        second, by=contributor_a, content={**second.content, "summary": "Advice and finance for first-time exporters.", "themes": ["access-to-finance"]}
+    )
+    single, _draft = practice_services.create_practice(country_a, by=contributor_a, content={"title": "Only a draft"})
+    tab.sign_in(contributor_a)
+    compare = f"/{language}/workspace/KE/practices/{practice.pk}/compare/"
+    findings = []
+    for path in [f"/{language}/workspace/KE/practices/{practice.pk}/", compare, f"/{language}/workspace/KE/practices/{single.pk}/compare/"]:
+        findings += tab.audit_page(path)
+    # From the history to the comparison, then choosing the versions in the form.
+    tab.go(f"/{language}/workspace/KE/practices/{practice.pk}/")
+    tab.page.locator(f"#history-title ~ p a[href='{compare}']").click()
+    expect(tab.page.locator(".diff ins").first).to_contain_text("and finance")
+    tab.page.locator("select[name=from]").select_option("2")
+    tab.page.locator("main form button[type=submit]").click()
+    expect(tab.page.locator(".message")).to_be_visible()
+    findings += tab.audit("the same version twice")
+    findings += tab.audit_page(f"{compare}?from=7&to=2", status=404)
+    if os.environ.get("SCREENSHOTS") == "1":
+        tab.go(compare)
+        tab.screenshot(f"version-compare-{language}")
+    assert not findings, report(findings)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_spreadsheet_import_pages_are_accessible_and_respect_the_csp(tab, language, moderator, focal_a):
+    findings = []
+    tab.sign_in(moderator, language=language, totp=True)
+    findings += tab.audit_page(f"/{language}/staff/import/")
+    # A file that is no spreadsheet: the error is shown next to the field.
+    upload_form = tab.page.locator("main form[enctype='multipart/form-data']")
+    upload_form.locator("[name=file]").set_input_files(files=[{"name": "picture.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n\x00\x00"}])
+    upload_form.locator("button[type=submit]").click()
+    expect(tab.page.locator(".error-summary")).to_be_visible()
+    findings += tab.audit("upload refused")
+    # A file with a good row and bad rows: the preview shows each row's outcome.
+    spreadsheet = "country,title,level,themes\nKE,Export desk,national,access-to-finance\nAtlantis,Lost desk,,\nKE,,federal,space-travel\n"
+    upload_form = tab.page.locator("main form[enctype='multipart/form-data']")
+    upload_form.locator("[name=file]").set_input_files(files=[{"name": "practices.csv", "mimeType": "text/csv", "buffer": spreadsheet.encode()}])
+    upload_form.locator("button[type=submit]").click()
+    expect(tab.page).to_have_url(re.compile(r"/staff/import/\d+/$"))
+    expect(tab.page.locator("main .errorlist").first).to_be_visible()
+    findings += tab.audit("preview with errors")
+    tab.page.locator("form[action$='/confirm/'] button[type=submit]").click()
+    expect(tab.page.locator("main table a").first).to_have_text("Export desk")
+    findings += tab.audit("imported")
+    if os.environ.get("SCREENSHOTS") == "1":
+        tab.screenshot(f"import-preview-{language}")
     assert not findings, report(findings)

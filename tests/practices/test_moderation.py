@@ -206,3 +206,118 @@ def test_only_a_version_in_review_can_be_taken_on(moderator, country_a, contribu
         services.claim_review(draft, by=moderator)
     with pytest.raises(PermissionDenied):
         services.claim_review(draft, by=focal_a)
+
+
+# --- Correcting the tags ---
+
+
+def test_moderator_corrects_the_tags_and_the_published_practice_carries_them(client, moderator, in_review, focal_a):
+    client.force_login(moderator)
+    url = reverse("practices:review_tags", kwargs={"pk": in_review.pk})
+    response = client.post(
+        url, {"themes": ["access-to-finance", "women-youth-entrepreneurship"], "instruments": ["guarantee-credit-line"], "target_groups": ["women-led"]}
+    )
+    assert response.status_code == 302
+    in_review.refresh_from_db()
+    assert in_review.status == "submitted"  # still in review: correcting is not deciding
+    assert in_review.content["themes"] == ["access-to-finance", "women-youth-entrepreneurship"]
+    assert in_review.content["target_groups"] == ["women-led"]
+    event = in_review.events.get(action="tags_corrected")
+    assert event.actor == moderator
+    assert event.note.splitlines() == ["+ Women's and youth entrepreneurship", "+ Women-led businesses"]
+    # The team reads the correction in its history.
+    client.force_login(focal_a)
+    page = client.get(reverse("practices:workspace_detail", kwargs={"iso2": "KE", "pk": in_review.practice.pk})).content.decode()
+    assert "Tags corrected by ITC" in page
+    client.force_login(moderator)
+    client.post(reverse("practices:review_publish", kwargs={"pk": in_review.pk}), {"evidence_label": "", "note": ""})
+    practice = Practice.objects.get()
+    assert sorted(practice.themes.values_list("slug", flat=True)) == ["access-to-finance", "women-youth-entrepreneurship"]
+
+
+def test_removing_every_theme_or_an_unknown_term_is_refused_next_to_the_field(client, moderator, in_review):
+    client.force_login(moderator)
+    url = reverse("practices:review_tags", kwargs={"pk": in_review.pk})
+    response = client.post(url, {"themes": [], "instruments": ["guarantee-credit-line"]})
+    assert response.status_code == 200
+    assert response.context["tags_form"].errors["themes"] == ["A practice needs at least one theme."]
+    response = client.post(url, {"themes": ["no-such-theme"]})
+    assert response.status_code == 200
+    assert "themes" in response.context["tags_form"].errors
+    in_review.refresh_from_db()
+    assert in_review.content["themes"] == ["access-to-finance"]
+    assert not in_review.events.filter(action="tags_corrected").exists()
+
+
+def test_tags_of_a_version_not_in_review_cannot_be_corrected(moderator, contributor_a, country_a):
+    from django.core.exceptions import ValidationError
+
+    _practice, draft = services.create_practice(country_a, by=contributor_a, content=CONTENT)
+    with pytest.raises(ValidationError):
+        services.correct_tags(draft, by=moderator, tags={"themes": ["green-transition"]})
+    with pytest.raises(services.PermissionDenied):
+        services.correct_tags(draft, by=contributor_a, tags={"themes": ["green-transition"]})
+    draft.refresh_from_db()
+    assert draft.content["themes"] == ["access-to-finance"]
+
+
+def test_unchanged_tags_record_nothing(moderator, in_review):
+    services.correct_tags(in_review, by=moderator, tags={"themes": ["access-to-finance"]})
+    assert not in_review.events.filter(action="tags_corrected").exists()
+
+
+# --- Staff bring back what was archived or discarded ---
+
+
+def test_staff_restore_an_archived_practice_from_its_workspace_page(client, moderator, in_review, focal_a):
+    services.publish_revision(in_review, by=moderator)
+    services.archive_practice(in_review.practice, by=focal_a, note="Replaced by the 2026 scheme.")
+    workspace_url = reverse("practices:workspace_detail", kwargs={"iso2": "KE", "pk": in_review.practice_id})
+    restore_url = reverse("practices:practice_restore", kwargs={"pk": in_review.practice_id})
+    client.force_login(focal_a)
+    assert restore_url not in client.get(workspace_url).content.decode()  # the team cannot restore
+    client.force_login(moderator)
+    assert restore_url in client.get(workspace_url).content.decode()
+    response = client.post(restore_url, {"note": "Still running, per the ministry."})
+    assert response.status_code == 302 and response.url == workspace_url
+    practice = Practice.objects.get()
+    assert practice.status == "published"
+    assert practice.events.filter(action="restored", actor=moderator, note="Still running, per the ministry.").exists()
+    client.logout()
+    assert client.get(reverse("practices:practice_detail", kwargs={"pk": practice.pk})).status_code == 200
+    # Restoring twice is refused with a message and changes nothing.
+    client.force_login(moderator)
+    response = client.post(restore_url, follow=True)
+    assert "Only an archived practice can be restored." in response.content.decode()
+    assert practice.events.filter(action="restored").count() == 1
+
+
+def test_staff_bring_a_discarded_draft_back(client, moderator, country_a, contributor_a):
+    practice, draft = services.create_practice(country_a, by=contributor_a, content=CONTENT)
+    services.discard_revision(draft, by=contributor_a)
+    workspace_url = reverse("practices:workspace_detail", kwargs={"iso2": "KE", "pk": practice.pk})
+    restore_url = reverse("practices:revision_restore", kwargs={"pk": draft.pk})
+    client.force_login(moderator)
+    assert restore_url in client.get(workspace_url).content.decode()
+    response = client.post(restore_url)
+    assert response.status_code == 302 and response.url == workspace_url
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    assert draft.events.filter(action="draft_restored", actor=moderator).exists()
+    # The team writes in it again.
+    client.force_login(contributor_a)
+    response = client.get(reverse("practices:practice_edit", kwargs={"iso2": "KE", "pk": practice.pk}))
+    assert response.status_code == 200 and response.context["revision"] == draft
+
+
+def test_a_discarded_draft_is_not_brought_back_over_an_open_version(client, moderator, in_review, contributor_a):
+    services.publish_revision(in_review, by=moderator)
+    second = services.start_revision(in_review.practice, by=contributor_a)
+    services.discard_revision(second, by=contributor_a)
+    third = services.start_revision(in_review.practice, by=contributor_a)
+    client.force_login(moderator)
+    response = client.post(reverse("practices:revision_restore", kwargs={"pk": second.pk}), follow=True)
+    assert "Another version of this practice is open" in response.content.decode()
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert (second.status, third.status) == ("discarded", "draft")

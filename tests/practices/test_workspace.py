@@ -212,3 +212,15 @@ def test_owner_focal_point_shares_a_practice_with_a_co_owner_country(client, foc
     assert not practice.co_owners.exists()
     client.force_login(contributor_b)
     assert client.get(reverse("practices:workspace_detail", kwargs=colombia)).status_code == 404
+
+
+def test_the_practice_form_shows_every_field_once_in_its_sections(client, contributor_a):
+    from practices.forms import PracticeForm
+
+    names = [name for _legend, fields in PracticeForm.SECTIONS for name in fields]
+    assert sorted(names) == sorted(PracticeForm.base_fields)
+    client.force_login(contributor_a)
+    page = client.get(reverse("practices:practice_create", kwargs={"iso2": "KE"})).content.decode()
+    assert page.count('class="form-section"') == 3
+    for name in PracticeForm.base_fields:
+        assert page.count(f'name="{name}"') >= 1

@@ -1,0 +1,171 @@
+"""E-mail about practices in review, sent by the task worker after the transaction commits.
+
+- ITC moderators hear of each submission (or resubmission), or get one daily summary, or
+  nothing: each chooses on their notification settings page.
+- The country's team (the owner's and co-owners' members) hears of every decision on their
+  practice, with the moderator's comment.
+
+Each person gets the e-mail in the language they last used the site in. The tasks take ids,
+not objects, and read the database afresh: a worker may run them minutes later.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Q
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from countries.models import MODERATORS_GROUP, ReviewEmails, User
+
+from .models import PracticeRevision, ReviewEvent
+
+Action = ReviewEvent.Action
+SUBMISSIONS = (Action.SUBMITTED, Action.RESUBMITTED)
+DECISIONS = (Action.PUBLISHED, Action.CHANGES_REQUESTED, Action.REJECTED)
+SUBJECT_PREFIX = "[SME Platform] "
+
+
+def notify_after_commit(event):
+    """Queue the e-mails an event calls for, once (and only if) its transaction commits."""
+    if event.action in SUBMISSIONS:
+        transaction.on_commit(lambda: notify_moderators_of_submission.enqueue(event.pk))
+    elif event.action in DECISIONS:
+        transaction.on_commit(lambda: notify_team_of_decision.enqueue(event.pk))
+
+
+def absolute(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def moderators():
+    return User.objects.filter(is_active=True, groups__name=MODERATORS_GROUP).distinct()
+
+
+def _send(messages):
+    """messages: (user, subject, template, context) tuples; each rendered in its reader's language."""
+    datatuple = []
+    for user, subject, template, context in messages:
+        with translation.override(user.language):
+            datatuple.append(
+                (SUBJECT_PREFIX + str(subject()), render_to_string(template, {**context, "user": user}), None, [user.email])
+            )
+    return send_mass_mail(datatuple)
+
+
+@task()
+def notify_moderators_of_submission(event_id):
+    event = ReviewEvent.objects.select_related("practice__owner", "revision", "actor").get(pk=event_id)
+    recipients = moderators().filter(review_emails=ReviewEmails.EACH).exclude(pk=event.actor_id)
+    practice, revision = event.practice, event.revision
+
+    def context(user):
+        with translation.override(user.language):
+            return {
+                "event": event,
+                "title": revision.title,
+                "country": practice.owner.name,
+                "resubmitted": event.action == Action.RESUBMITTED,
+                "link": absolute(reverse("practices:review", kwargs={"pk": revision.pk})),
+                "settings_link": absolute(reverse("practices:notification_settings")),
+            }
+
+    def subject():
+        if event.action == Action.RESUBMITTED:
+            return _("Resubmitted for review: %(title)s") % {"title": revision.title}
+        return _("New practice to review: %(title)s") % {"title": revision.title}
+
+    return _send((user, subject, "practices/email/submitted.txt", context(user)) for user in recipients)
+
+
+def team_of(practice):
+    """The active members of the owner's and co-owners' teams."""
+    countries = [practice.owner_id, *practice.co_owners.values_list("pk", flat=True)]
+    return User.objects.filter(is_active=True, membership__country__in=countries)
+
+
+@task()
+def notify_team_of_decision(event_id):
+    event = ReviewEvent.objects.select_related("practice__owner", "revision").get(pk=event_id)
+    practice, revision = event.practice, event.revision
+    subjects = {
+        Action.PUBLISHED: lambda: _("Published: %(title)s") % {"title": revision.title},
+        Action.CHANGES_REQUESTED: lambda: _("Changes requested: %(title)s") % {"title": revision.title},
+        Action.REJECTED: lambda: _("Not accepted: %(title)s") % {"title": revision.title},
+    }
+    messages = []
+    for user in team_of(practice).select_related("membership__country"):
+        country = user.membership.country
+        with translation.override(user.language):
+            link = reverse("practices:workspace_detail", kwargs={"iso2": country.iso2, "pk": practice.pk})
+            context = {
+                "event": event,
+                "action": event.action,
+                "title": revision.title,
+                "note": event.note,
+                "link": absolute(link),
+                "public_link": absolute(reverse("practices:practice_detail", kwargs={"pk": practice.pk})),
+            }
+        messages.append((user, subjects[event.action], "practices/email/decision.txt", context))
+    return _send(messages)
+
+
+@task()
+def send_review_digests():
+    """One summary per moderator who chose it: what was submitted since their last summary.
+
+    Run once a day (cron: manage.py send_review_digests). A moderator who got a summary less
+    than 20 hours ago is skipped, so running it twice sends nothing twice.
+    """
+    now = timezone.now()
+    sent = 0
+    waiting = PracticeRevision.objects.filter(status__in=PracticeRevision.IN_REVIEW_STATUSES).count()
+    for user in moderators().filter(review_emails=ReviewEmails.DAILY):
+        since = user.last_review_digest_at or now - timedelta(days=1)
+        if user.last_review_digest_at and now - user.last_review_digest_at < timedelta(hours=20):
+            continue
+        events = list(
+            ReviewEvent.objects.filter(action__in=SUBMISSIONS, created_at__gt=since, created_at__lte=now)
+            .filter(Q(revision__status__in=PracticeRevision.IN_REVIEW_STATUSES))
+            .select_related("practice__owner", "revision")
+            .order_by("created_at")
+        )
+        # Mark first: a crash after sending must not send the same summary again tomorrow.
+        User.objects.filter(pk=user.pk).update(last_review_digest_at=now)
+        if not events:
+            continue
+        with translation.override(user.language):
+            context = {
+                "items": [
+                    {
+                        "title": event.revision.title,
+                        "country": event.practice.owner.name,
+                        "resubmitted": event.action == Action.RESUBMITTED,
+                        "link": absolute(reverse("practices:review", kwargs={"pk": event.revision_id})),
+                    }
+                    for event in events
+                ],
+                "waiting": waiting,
+                "queue_link": absolute(reverse("practices:review_queue")),
+                "settings_link": absolute(reverse("practices:notification_settings")),
+            }
+        count = len(events)
+        sent += _send(
+            [
+                (
+                    user,
+                    lambda count=count: translation.ngettext(
+                        "%(count)s practice submitted for review", "%(count)s practices submitted for review", count
+                    )
+                    % {"count": count},
+                    "practices/email/digest.txt",
+                    context,
+                )
+            ]
+        )
+    return sent
