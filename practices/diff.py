@@ -17,7 +17,7 @@ def _as_text(field, value, names):
         return "\n".join(value or [])
     if value is None:
         return ""
-    return str(value)
+    return str(value).replace("\r\n", "\n")
 
 
 def _segments(old, new):

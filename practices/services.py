@@ -84,7 +84,9 @@ def normalise_content(content):
     normalised = empty_content()
     for field in SCALAR_CONTENT_FIELDS:
         if field in content:
-            normalised[field] = content[field]
+            value = content[field]
+            # Browsers send text areas with CRLF line ends: stored as LF, so an untouched field compares equal.
+            normalised[field] = value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
     for field in RELATED_CONTENT_FIELDS:
         if field in content:
             normalised[field] = sorted(content[field])
