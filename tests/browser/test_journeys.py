@@ -214,6 +214,12 @@ def test_a_practice_goes_from_draft_to_the_public_country_page(tab, second_tab, 
     staff.page.get_by_label("What should change").fill("Please give the number of firms registered.")
     staff.page.get_by_role("button", name="Request changes").click()
     expect(staff.page.get_by_role("status")).to_contain_text("Changes requested")
+    # The team was told by e-mail, with the comment; the moderator was told of the submission.
+    assert [message.subject for message in mail.outbox if moderator.email in message.to] == [
+        "[SME Platform] New practice to review: Digital SME registry"
+    ]
+    [told] = [message for message in mail.outbox if contributor_a.email in message.to]
+    assert "Please give the number of firms registered." in told.body
 
     contributor.go(f"/en/workspace/KE/practices/{revision.practice_id}/edit/")
     expect(contributor.page.get_by_role("region", name="Changes requested by ITC")).to_contain_text("number of firms")
