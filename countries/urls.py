@@ -8,6 +8,9 @@ urlpatterns = [
     # Public country pages
     path("countries/", views.country_list, name="country_list"),
     path("countries/<str:iso2>/", views.country_detail, name="country_detail"),
+    # Public regions: the world map, and each region, sub-region or intermediate region
+    path("regions/", views.region_map, name="region_map"),
+    path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
     # The link in an invitation e-mail
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     # A country's workspace: its members (focal points manage) and ITC staff

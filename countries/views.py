@@ -1,4 +1,7 @@
+import json
+from functools import cache
 from itertools import groupby
+from pathlib import Path
 
 from allauth.mfa.models import Authenticator
 
@@ -11,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from practices.figures import moderation_figures
@@ -19,7 +23,7 @@ from practices.models import Practice
 from . import services
 from .access import is_moderator, may_manage, membership_of, staff_view, workspace_view
 from .forms import AcceptInvitationForm, CountryProfileForm, InviteMemberForm, RoleForm, StaffInviteForm
-from .models import AuditEvent, Country, Invitation, Membership, Region, User
+from .models import AuditEvent, Country, Invitation, Membership, Region, User, localized_field
 
 
 def _add_errors(form, error):
@@ -349,3 +353,174 @@ def staff_invite(request):
         )
         return redirect("countries:staff_dashboard")
     return render(request, "countries/staff_invite.html", {"form": form})
+
+
+# --- Regions and the world map (public) ---
+
+WORLD_MAP = Path(__file__).resolve().parent / "data" / "world_map.json"
+# The shades of the map: the fewest published practices each shade stands for.
+MAP_SHADES = (1, 3, 6, 11)
+# The radius of the dot marking a country too small to see (map units; the map is 2000 wide).
+MAP_DOT_RADIUS = 7
+REGION_PRACTICES_PER_PAGE = 20
+# The country field that places a country in a region of each level.
+COUNTRY_FIELD_OF_LEVEL = {
+    Region.Level.REGION: "region",
+    Region.Level.SUBREGION: "subregion",
+    Region.Level.INTERMEDIATE: "intermediate_region",
+}
+
+
+@cache
+def world_map():
+    """The outlines drawn by `manage.py build_world_map`: read once per process."""
+    with open(WORLD_MAP, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _published_practices_by_country():
+    """{country id: ids of the published practices it owns or co-owns}, in one query.
+
+    A practice shared by two countries counts for each of them.
+    """
+    practices = {}
+    for practice_id, owner_id, co_owner_id in Practice.objects.published().values_list("pk", "owner_id", "co_owners"):
+        practices.setdefault(owner_id, set()).add(practice_id)
+        if co_owner_id is not None:
+            practices.setdefault(co_owner_id, set()).add(practice_id)
+    return practices
+
+
+def _count_practices(countries, practices_of):
+    """Set country.practice_count on each country; the figures of the group they make."""
+    practices = set()
+    for country in countries:
+        own = practices_of.get(country.pk, set())
+        country.practice_count = len(own)
+        practices |= own
+    return {
+        "countries": len(countries),
+        "participating": sum(1 for country in countries if country.is_participating),
+        # Each practice once, however many of the group's countries share it.
+        "practices": len(practices),
+    }
+
+
+def _places_below(country, region):
+    """The regions of a country below `region`, from the widest."""
+    levels = [level for level in (country.region, country.subregion, country.intermediate_region) if level]
+    return levels[levels.index(region) + 1 :]
+
+
+def _shade(country):
+    if country.practice_count:
+        return f"map-shade-{sum(1 for fewest in MAP_SHADES if country.practice_count >= fewest)}"
+    return "map-shade-0" if country.is_participating else "map-shade-none"
+
+
+def _map_legend():
+    legend = [
+        ("map-shade-none", _("No account yet")),
+        ("map-shade-0", _("Participating, no practice published yet")),
+    ]
+    bounds = list(zip(MAP_SHADES, [fewest - 1 for fewest in MAP_SHADES[1:]] + [None]))
+    for number, (fewest, most) in enumerate(bounds, start=1):
+        if most is None:
+            label = _("%(fewest)s or more published practices") % {"fewest": fewest}
+        else:
+            label = _("%(fewest)s to %(most)s published practices") % {"fewest": fewest, "most": most}
+        legend.append((f"map-shade-{number}", label))
+    return legend
+
+
+def _map_layers(countries):
+    """The shapes of the map in the order they are drawn, in layers (hidden: not a link).
+
+    Countries without a link are hidden from screen readers (the table says the same);
+    dots are drawn last so no outline covers them.
+    """
+    shapes = world_map()["countries"]
+    layers = {key: [] for key in [(False, False), (False, True), (True, False), (True, True)]}
+    for country in countries:
+        shape = shapes.get(country.m49_code)
+        if shape is None:
+            continue
+        linked = country.is_participating or country.practice_count > 0
+        if linked:
+            label = ngettext(
+                "%(country)s: %(count)s published practice", "%(country)s: %(count)s published practices", country.practice_count
+            ) % {"country": country.name, "count": country.practice_count}
+        else:
+            label = country.name
+        item = {
+            "url": reverse("countries:country_detail", args=[country.iso2]) if linked else "",
+            "label": label,
+            "shade": _shade(country),
+            "d": shape.get("d", ""),
+            "point": shape.get("point"),
+        }
+        layers["point" in shape, linked].append(item)
+    return [{"hidden": not linked, "shapes": items} for (_dot, linked), items in layers.items()]
+
+
+def _region_tree():
+    """[{"region": ..., "children": [...]}] from the world regions down, by name, in one query."""
+    children = {}
+    for region in Region.objects.order_by(localized_field("name")):
+        children.setdefault(region.parent_id, []).append(region)
+
+    def branch(parent_id):
+        return [{"region": region, "children": branch(region.pk)} for region in children.get(parent_id, [])]
+
+    return branch(None)
+
+
+def region_map(request):
+    countries = list(Country.objects.with_regions().by_name())
+    practices_of = _published_practices_by_country()
+    _count_practices(countries, practices_of)
+    countries_in = {}
+    for country in countries:
+        country.places = _places_below(country, country.region)
+        countries_in.setdefault(country.region_id, []).append(country)
+    regions = _region_tree()
+    for branch in regions:
+        branch["countries"] = countries_in.get(branch["region"].pk, [])
+        branch["figures"] = _count_practices(branch["countries"], practices_of)
+    context = {
+        "world_map": world_map(),
+        "dot_radius": MAP_DOT_RADIUS,
+        "layers": _map_layers(countries),
+        "legend": _map_legend(),
+        "regions": regions,
+    }
+    return render(request, "countries/region_map.html", context)
+
+
+def region_detail(request, slug):
+    region = get_object_or_404(Region.objects.select_related("parent__parent"), slug=slug)
+    field = COUNTRY_FIELD_OF_LEVEL[region.level]
+    countries = list(Country.objects.with_regions().filter(**{field: region}).by_name())
+    practices_of = _published_practices_by_country()
+    for country in countries:
+        country.places = _places_below(country, region)
+    children = list(region.children.order_by(localized_field("name")))
+    for child in children:
+        members = [country for country in countries if child in (country.subregion, country.intermediate_region)]
+        child.figures = _count_practices(members, practices_of)
+    practices = (
+        Practice.objects.published()
+        .filter(Q(**{f"owner__{field}": region}) | Q(**{f"co_owners__{field}": region}))
+        .distinct()
+        .select_related("owner")
+        .order_by("-published_at", "-pk")
+    )
+    context = {
+        "region": region,
+        "parents": [parent for parent in (region.parent and region.parent.parent, region.parent) if parent],
+        "children": children,
+        "countries": countries,
+        "figures": _count_practices(countries, practices_of),
+        "page": Paginator(practices, REGION_PRACTICES_PER_PAGE).get_page(request.GET.get("page")),
+    }
+    return render(request, "countries/region_detail.html", context)
