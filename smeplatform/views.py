@@ -1,19 +1,48 @@
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from countries.models import Country, Region
+from countries.models import Country
+from practices.models import Practice
+
+LATEST_PRACTICES = 6
+
+
+def _coverage(published):
+    """How many countries, and in how many M49 regions, own or co-own a published practice: one query."""
+    covered = Country.objects.filter(
+        Q(pk__in=published.values("owner")) | Q(pk__in=published.filter(co_owners__isnull=False).values("co_owners"))
+    )
+    return covered.aggregate(countries=Count("pk"), regions=Count("region", distinct=True))
 
 
 def home(request):
+    published = Practice.objects.published()
+    coverage = _coverage(published)
     context = {
         "participating_count": Country.objects.participating().count(),
-        "country_count": Country.objects.count(),
-        "region_count": Region.objects.filter(level=Region.Level.REGION).count(),
+        "published_count": published.count(),
+        "countries_covered": coverage["countries"],
+        "regions_covered": coverage["regions"],
+        "latest": published.select_related("owner")
+        .prefetch_related("co_owners", "themes")
+        .order_by("-published_at", "-pk")[:LATEST_PRACTICES],
     }
     return render(request, "home.html", context)
+
+
+# What crawlers should leave alone: the sign-in, the workspaces and the staff pages, in every language.
+ROBOTS_DISALLOW = ("/admin/", "/*/accounts/", "/*/workspace/", "/*/staff/", "/*/invitations/")
+
+
+def robots_txt(request):
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "Allow: /", ""]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @never_cache

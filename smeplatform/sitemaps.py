@@ -1,0 +1,53 @@
+"""The public pages search engines should find, each in every language with its alternates."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from countries.models import Country, Region
+from practices.models import Practice
+
+
+class MultilingualSitemap(Sitemap):
+    # Each page once per language, naming the other languages and the address without a
+    # language (x-default), which sends a visitor to the page in their own language.
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PageSitemap(MultilingualSitemap):
+    def items(self):
+        return ["home", "practices:browse", "countries:region_map", "practices:open_data"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class CountrySitemap(MultilingualSitemap):
+    def items(self):
+        return Country.objects.participating().order_by("iso2").only("iso2")
+
+    def location(self, country):
+        return reverse("countries:country_detail", kwargs={"iso2": country.iso2})
+
+
+class RegionSitemap(MultilingualSitemap):
+    def items(self):
+        return Region.objects.order_by("code").only("slug")
+
+    def location(self, region):
+        return reverse("countries:region_detail", kwargs={"slug": region.slug})
+
+
+class PracticeSitemap(MultilingualSitemap):
+    def items(self):
+        return Practice.objects.published().order_by("pk").only("pk", "published_at")
+
+    def location(self, practice):
+        return reverse("practices:practice_detail", kwargs={"pk": practice.pk})
+
+    def lastmod(self, practice):
+        return practice.published_at
+
+
+SITEMAPS = {"pages": PageSitemap, "regions": RegionSitemap, "countries": CountrySitemap, "practices": PracticeSitemap}

@@ -1,0 +1,144 @@
+"""The home page: what the platform is, the community in figures, the latest published practices."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from countries.models import Country
+from practices import services
+from practices.models import Practice
+
+
+def country(iso2):
+    return Country.objects.get(iso2=iso2)
+
+
+def write(owner, moderator, title, *, themes=("access-to-finance",), co_owners=()):
+    content = {
+        "title": title,
+        "summary": f"Summary of {title}.",
+        "description": "What was done, by whom, for whom and since when.",
+        "level": "national",
+        "themes": list(themes),
+    }
+    practice, revision = services.create_practice(owner, by=moderator, content=content)
+    for other in co_owners:
+        services.add_co_owner(practice, by=moderator, country=other)
+    return practice, revision
+
+
+def publish(owner, moderator, title, **options):
+    practice, revision = write(owner, moderator, title, **options)
+    services.submit_revision(revision, by=moderator)
+    services.publish_revision(revision, by=moderator)
+    practice.refresh_from_db()
+    return practice
+
+
+def published_days_ago(practice, days):
+    Practice.objects.filter(pk=practice.pk).update(published_at=timezone.now() - timedelta(days=days))
+
+
+@pytest.fixture
+def practices_in_every_state(country_a, country_b, moderator):
+    """Published: Kenya's, shared with Colombia, and one of Kenya whose next version is in review.
+    Not public: a draft (Senegal), one in review (Peru) and an archived one (France)."""
+    shared = publish(country_a, moderator, "Kenyan guarantee", co_owners=[country_b])
+    revised = publish(country_a, moderator, "Kenyan export desk")
+    revision = services.start_revision(revised, by=moderator)
+    services.save_revision(revision, by=moderator, content={**revision.content, "title": "Secret new title"})
+    services.submit_revision(revision, by=moderator)
+    write(country("SN"), moderator, "Senegalese draft")
+    _practice, in_review = write(country("PE"), moderator, "Peruvian practice in review")
+    services.submit_revision(in_review, by=moderator)
+    archived = publish(country("FR"), moderator, "French archived practice")
+    services.archive_practice(archived, by=moderator)
+    return {"shared": shared, "revised": revised}
+
+
+def test_home_says_what_the_platform_is_and_who_runs_it(client, db):
+    page = client.get(reverse("home")).content.decode()
+    assert "<h1>SME Policy Knowledge Sharing Platform</h1>" in page
+    assert "SME Ministerial community" in page
+    assert "International Trade Centre (ITC)" in page
+    assert "Call to Action endorsed at the first Global SME Ministerial Meeting in Johannesburg, in July 2025" in page
+
+
+def test_figures_count_only_published_practices_and_their_countries(client, focal_a, focal_b, practices_in_every_state):
+    response = client.get(reverse("home"))
+    context = response.context
+    # Kenya and Colombia hold accounts; the other countries of the fixture do not.
+    assert context["participating_count"] == 2
+    assert context["published_count"] == 2
+    # Kenya (owner) and Colombia (co-owner), in Africa and the Americas: not Senegal, Peru or France.
+    assert (context["countries_covered"], context["regions_covered"]) == (2, 2)
+    page = response.content.decode()
+    assert "<div><dt>Published practices</dt><dd>2</dd></div>" in page
+    assert "<div><dt>Countries with a published practice</dt><dd>2</dd></div>" in page
+    assert "<div><dt>Regions with a published practice</dt><dd>2</dd></div>" in page
+
+
+def test_a_country_counts_once_however_many_practices_it_shares(client, country_a, country_b, moderator):
+    publish(country_a, moderator, "First")
+    publish(country_b, moderator, "Second", co_owners=[country_a])
+    publish(country("UG"), moderator, "Third", co_owners=[country_a, country_b])
+    context = client.get(reverse("home")).context
+    # Kenya, Colombia and Uganda; Africa and the Americas.
+    assert (context["published_count"], context["countries_covered"], context["regions_covered"]) == (3, 3, 2)
+
+
+def test_the_latest_list_shows_only_published_content(client, practices_in_every_state):
+    response = client.get(reverse("home"))
+    assert {practice.title for practice in response.context["latest"]} == {"Kenyan guarantee", "Kenyan export desk"}
+    page = response.content.decode()
+    for hidden in ("Senegalese draft", "Peruvian practice in review", "French archived practice", "Secret new title"):
+        assert hidden not in page
+
+
+def test_the_latest_six_are_listed_newest_first_with_summary_country_and_themes(client, country_a, country_b, moderator):
+    practices = [publish(country_a, moderator, f"Practice {number}", themes=["green-transition"]) for number in range(7)]
+    for days, practice in enumerate(reversed(practices)):
+        published_days_ago(practice, days)
+    publish(country_b, moderator, "Colombian digital desk", themes=["digital-transformation"], co_owners=[country_a])
+    response = client.get(reverse("home"))
+    assert [practice.title for practice in response.context["latest"]] == [
+        "Colombian digital desk", "Practice 6", "Practice 5", "Practice 4", "Practice 3", "Practice 2"
+    ]
+    page = response.content.decode()
+    assert "Practice 1" not in page
+    newest = response.context["latest"][0]
+    assert f'<a href="{reverse("practices:practice_detail", kwargs={"pk": newest.pk})}">Colombian digital desk</a>' in page
+    assert '<p class="small">Colombia, Kenya</p>' in page
+    assert '<p lang="en">Summary of Colombian digital desk.</p>' in page
+    assert '<span class="visually-hidden">Themes: </span>Digital transformation</p>' in page
+
+
+def test_home_links_to_the_practices_countries_and_regions(client, db):
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("practices:browse")}"' in page
+    assert f'href="{reverse("countries:country_list")}"' in page
+    assert f'<a class="button button-secondary" href="{reverse("countries:region_map")}">Regions</a>' in page
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_home_is_served_in_each_language(client, db, language):
+    response = client.get(f"/{language}/")
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in response.content.decode()
+
+
+# Three counts, the latest practices, their co-owners and their themes.
+HOME_QUERIES = 6
+
+
+def test_home_reads_a_constant_number_of_queries(client, country_a, country_b, moderator, django_assert_max_num_queries):
+    publish(country_a, moderator, "Only one")
+    with django_assert_max_num_queries(HOME_QUERIES):
+        client.get(reverse("home"))
+    for number in range(8):
+        publish(country_b, moderator, f"Colombian practice {number}", themes=["green-transition", "digital-transformation"], co_owners=[country_a])
+    with django_assert_max_num_queries(HOME_QUERIES):
+        response = client.get(reverse("home"))
+    assert len(response.context["latest"]) == 6
