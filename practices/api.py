@@ -1,0 +1,211 @@
+"""Machine-readable views of the published practices.
+
+The exports (CSV and JSON) give all the results of a browse page's query, in its order; the
+read-only JSON API under /api/ pages through them. Both read through PracticeFilter on
+Practice.objects.published() and write what opendata.practice_record() gives: nothing else.
+"""
+
+import csv
+import json
+from functools import wraps
+
+from django.core.paginator import Paginator
+from django.http import JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
+
+from countries.models import Region
+
+from . import openapi, opendata
+from .filters import PracticeFilter
+from .models import InstrumentType, Practice, TargetGroup, Theme
+
+LANGUAGES = ("en", "fr", "es")
+PAGINATION = ("page", "page_size")
+
+
+def _base_url(request):
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+# --- Exports of the browse page's results ---
+
+
+def _export_ids(request):
+    """The ids of the browse page's results for this query, in its order (up to the export limit).
+
+    Like the browse page, a filter with a value it cannot take is left out, the others apply.
+    """
+    filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published(), language=get_language())
+    return list(filterset.ordered().values_list("pk", flat=True)[: opendata.EXPORT_LIMIT])
+
+
+def _download(chunks, content_type, extension):
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    filename = f"sme-policy-practices-{timezone.localdate():%Y-%m-%d}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class _Line:
+    """What csv.writer writes to: each row is handed back, to be streamed."""
+
+    def write(self, text):
+        return text
+
+
+def _csv_lines(ids, base_url):
+    writer = csv.writer(_Line())
+    # The byte order mark tells spreadsheet programs the file is UTF-8: accents show right.
+    yield "\ufeff" + writer.writerow(opendata.CSV_COLUMNS)
+    for record in opendata.published_records(ids, base_url=base_url):
+        yield writer.writerow(opendata.csv_row(record))
+
+
+@require_safe
+def export_csv(request):
+    return _download(_csv_lines(_export_ids(request), _base_url(request)), "text/csv; charset=utf-8", "csv")
+
+
+def _json_chunks(ids, base_url):
+    head = {
+        "count": len(ids),
+        "generated_at": timezone.now().isoformat(),
+        "licence": {"name": opendata.LICENCE, "url": opendata.LICENCE_URL},
+        "publisher": opendata.PUBLISHER,
+    }
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
+    for number, record in enumerate(opendata.published_records(ids, base_url=base_url)):
+        yield ("," if number else "") + "\n" + json.dumps(record, ensure_ascii=False)
+    yield "\n]}\n"
+
+
+@require_safe
+def export_json(request):
+    return _download(_json_chunks(_export_ids(request), _base_url(request)), "application/json; charset=utf-8", "json")
+
+
+# --- The JSON API (language-neutral, under /api/) ---
+
+
+def api_view(view):
+    """A read-only endpoint anyone may call from any site, cached five minutes; answers in English."""
+
+    @require_safe
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        with translation.override("en"):
+            response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Cache-Control"] = f"public, max-age={5 * 60}"
+        return response
+
+    return wrapper
+
+
+def _errors(errors, status):
+    return JsonResponse({"errors": errors}, status=status)
+
+
+def _whole_number(query, name, default, errors, maximum=None):
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        errors[name] = ["Write a whole number."]
+        return default
+    if value < 1 or (maximum is not None and value > maximum):
+        errors[name] = [f"Write a whole number from 1 to {maximum}." if maximum else "Write a whole number from 1."]
+        return default
+    return value
+
+
+def _page_url(request, number):
+    query = request.GET.copy()
+    query["page"] = number
+    return f"{request.build_absolute_uri(request.path)}?{query.urlencode()}"
+
+
+@api_view
+def practice_list(request):
+    known = set(PracticeFilter.base_filters) | set(PAGINATION)
+    errors = {
+        name: [f"Unknown parameter. The parameters are: {', '.join(sorted(known))}."] for name in request.GET if name not in known
+    }
+    # A page number beyond the last is answered below with a 404, whatever its size.
+    page_number = _whole_number(request.GET, "page", 1, errors)
+    page_size = _whole_number(request.GET, "page_size", openapi.DEFAULT_PAGE_SIZE, errors, maximum=openapi.MAX_PAGE_SIZE)
+    filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published(), language="en")
+    if filterset.is_bound and not filterset.is_valid():
+        for name, problems in filterset.form.errors.get_json_data().items():
+            errors[name] = [problem["message"] for problem in problems]
+    if errors:
+        return _errors(errors, 400)
+    paginator = Paginator(opendata.with_public_relations(filterset.ordered()), page_size)
+    if page_number > paginator.num_pages:
+        return _errors({"page": [f"There is no page {page_number}: the last page is {paginator.num_pages}."]}, 404)
+    page = paginator.page(page_number)
+    base_url = _base_url(request)
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
+            "previous": _page_url(request, page.previous_page_number()) if page.has_previous() else None,
+            "results": [opendata.practice_record(practice, base_url=base_url) for practice in page.object_list],
+        }
+    )
+
+
+@api_view
+def practice_detail(request, pk):
+    # An id no row can have is not found (the database would refuse to compare it).
+    practice = None
+    if 0 < pk < 2**63:
+        practice = opendata.with_public_relations(Practice.objects.published()).filter(pk=pk).first()
+    if practice is None:
+        # Unpublished or missing, the same answer: the API must not tell a draft exists.
+        return _errors({"id": ["No published practice has this id."]}, 404)
+    return JsonResponse(opendata.practice_record(practice, base_url=_base_url(request)))
+
+
+def _names(obj):
+    return {language: getattr(obj, f"name_{language}") for language in LANGUAGES}
+
+
+def _taxonomy(model):
+    return [{"slug": term.slug, "name": _names(term), "is_active": term.is_active} for term in model.objects.all()]
+
+
+@api_view
+def taxonomies(request):
+    regions = Region.objects.select_related("parent").order_by("code")
+    return JsonResponse(
+        {
+            "themes": _taxonomy(Theme),
+            "instruments": _taxonomy(InstrumentType),
+            "target_groups": _taxonomy(TargetGroup),
+            "regions": [
+                {
+                    "slug": region.slug,
+                    "code": region.code,
+                    "level": region.level,
+                    "parent": region.parent.slug if region.parent else None,
+                    "name": _names(region),
+                }
+                for region in regions
+            ],
+        }
+    )
+
+
+@api_view
+def openapi_document(request):
+    server = reverse("api:openapi").removesuffix("/openapi.json")
+    documentation = opendata.stable_path("practices:open_data")
+    return JsonResponse(
+        openapi.document(server_url=request.build_absolute_uri(server), documentation_url=request.build_absolute_uri(documentation))
+    )

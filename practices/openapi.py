@@ -1,0 +1,277 @@
+"""The OpenAPI 3.1 description of the read-only API, written by hand.
+
+tests/practices/test_opendata.py checks it against the code: every path resolves, the parameters
+of /practices/ are exactly the browse page's filters plus the pagination, and the API's answers
+carry every field the schemas require.
+"""
+
+from .filters import SORTS
+from .models import EvidenceLabel, ImplementationStatus, Language, Level
+from .opendata import LICENCE, LICENCE_URL, PUBLISHER
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+def _ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _list_parameter(name, description, enum=None):
+    items = {"type": "string"}
+    if enum:
+        items["enum"] = list(enum)
+    return {
+        "name": name,
+        "in": "query",
+        "description": description + " Repeat the parameter for several values: any of them matches.",
+        "required": False,
+        "style": "form",
+        "explode": True,
+        "schema": {"type": "array", "items": items},
+    }
+
+
+def _year_parameter(name, description):
+    return {"name": name, "in": "query", "description": description, "required": False, "schema": {"type": "integer", "minimum": 1950, "maximum": 2100}}
+
+
+FILTER_PARAMETERS = [
+    {
+        "name": "q",
+        "in": "query",
+        "description": "Words to search for in the title, summary, description and results (web search syntax: \"quoted phrase\", -word, OR).",
+        "required": False,
+        "schema": {"type": "string", "maxLength": 200},
+    },
+    _list_parameter("region", "M49 region (slug, see /taxonomies/): practices of its countries, owners or co-owners."),
+    _list_parameter("subregion", "M49 sub-region or intermediate region (slug, see /taxonomies/)."),
+    _list_parameter("country", "ISO 3166 two-letter code of a country owning or co-owning the practice."),
+    _list_parameter("theme", "Theme (slug, see /taxonomies/)."),
+    _list_parameter("instrument", "Instrument type (slug, see /taxonomies/)."),
+    _list_parameter("target", "Target group (slug, see /taxonomies/)."),
+    _list_parameter("level", "Level.", Level.values),
+    _list_parameter("status", "Implementation status.", ImplementationStatus.values),
+    _list_parameter("evidence", "Evidence label.", EvidenceLabel.values),
+    _list_parameter("language", "Original language.", Language.values),
+    _year_parameter("year_from", "Practices still running in or after this year (no end year, or ending then or later)."),
+    _year_parameter("year_to", "Practices running in or before this year (no start year, or starting then or earlier)."),
+    {
+        "name": "sort",
+        "in": "query",
+        "description": "Order of the results. relevance needs q; without q the default is newest (last published first).",
+        "required": False,
+        "schema": {"type": "string", "enum": list(SORTS)},
+    },
+]
+PAGINATION_PARAMETERS = [
+    {"name": "page", "in": "query", "description": "Page number, from 1.", "required": False, "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {
+        "name": "page_size",
+        "in": "query",
+        "description": f"Practices per page, up to {MAX_PAGE_SIZE}.",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
+    },
+]
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+NULLABLE_YEAR = {"type": ["integer", "null"]}
+TERM = {
+    "type": "object",
+    "required": ["slug", "name"],
+    "properties": {"slug": {"type": "string"}, "name": {"type": "string", "description": "In English."}},
+}
+COUNTRY = {
+    "type": "object",
+    "required": ["iso2", "name"],
+    "properties": {"iso2": {"type": "string", "description": "ISO 3166 alpha-2."}, "name": {"type": "string", "description": "In English."}},
+}
+NAMES = {
+    "type": "object",
+    "required": ["en", "fr", "es"],
+    "properties": {"en": {"type": "string"}, "fr": {"type": "string"}, "es": {"type": "string"}},
+}
+
+
+def _choice(choices):
+    # A practice may leave these unset: the empty string.
+    return {"type": "string", "enum": ["", *choices.values]}
+
+
+PRACTICE = {
+    "type": "object",
+    "description": "A published practice: the reviewed, published version. Contact persons are never included.",
+    "properties": {
+        "id": {"type": "integer"},
+        "url": {"type": "string", "format": "uri", "description": "The public page; it opens in the reader's language."},
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "description": {"type": "string", "description": "Markdown source."},
+        "problem": {"type": "string"},
+        "objectives": {"type": "string"},
+        "implementation": {"type": "string"},
+        "results": {"type": "string"},
+        "indicators": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "value", "year"],
+                "properties": {"name": {"type": "string"}, "value": {"type": "string"}, "year": NULLABLE_YEAR},
+            },
+        },
+        "challenges": {"type": "string"},
+        "transferability": {"type": "string"},
+        "level": _choice(Level),
+        "implementation_status": _choice(ImplementationStatus),
+        "start_year": NULLABLE_YEAR,
+        "end_year": NULLABLE_YEAR,
+        "responsible_institution": {"type": "string"},
+        "links": {"type": "array", "items": {"type": "string"}},
+        "original_language": {"type": "string", "enum": Language.values},
+        "evidence_label": _choice(EvidenceLabel),
+        "themes": {"type": "array", "items": _ref("Term")},
+        "instruments": {"type": "array", "items": _ref("Term")},
+        "target_groups": {"type": "array", "items": _ref("Term")},
+        "country": {**_ref("Country"), "description": "The owner country."},
+        "co_owners": {"type": "array", "items": _ref("Country")},
+        "adapted_from": {"type": "array", "items": {"type": "integer"}, "description": "Ids of published practices."},
+        "documents": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["title", "url"],
+                "properties": {"title": {"type": "string"}, "url": {"type": "string", "format": "uri"}},
+            },
+        },
+        "first_published_at": {**NULLABLE_STRING, "format": "date-time"},
+        "published_at": {**NULLABLE_STRING, "format": "date-time"},
+    },
+}
+PRACTICE["required"] = list(PRACTICE["properties"])
+
+TAXONOMY_TERM = {
+    "type": "object",
+    "required": ["slug", "name", "is_active"],
+    "properties": {
+        "slug": {"type": "string"},
+        "name": _ref("Names"),
+        "is_active": {"type": "boolean", "description": "Still offered for new practices; older practices may use retired terms."},
+    },
+}
+
+SCHEMAS = {
+    "Practice": PRACTICE,
+    "PracticePage": {
+        "type": "object",
+        "required": ["count", "next", "previous", "results"],
+        "properties": {
+            "count": {"type": "integer", "description": "Practices matching, on every page."},
+            "next": {**NULLABLE_STRING, "format": "uri"},
+            "previous": {**NULLABLE_STRING, "format": "uri"},
+            "results": {"type": "array", "items": _ref("Practice")},
+        },
+    },
+    "Term": TERM,
+    "Country": COUNTRY,
+    "Names": NAMES,
+    "TaxonomyTerm": TAXONOMY_TERM,
+    "Taxonomies": {
+        "type": "object",
+        "required": ["themes", "instruments", "target_groups", "regions"],
+        "properties": {
+            "themes": {"type": "array", "items": _ref("TaxonomyTerm")},
+            "instruments": {"type": "array", "items": _ref("TaxonomyTerm")},
+            "target_groups": {"type": "array", "items": _ref("TaxonomyTerm")},
+            "regions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["slug", "code", "level", "parent", "name"],
+                    "properties": {
+                        "slug": {"type": "string"},
+                        "code": {"type": "string", "description": "UN M49 code."},
+                        "level": {"type": "string", "enum": ["region", "subregion", "intermediate"]},
+                        "parent": {**NULLABLE_STRING, "description": "The slug of the enclosing region."},
+                        "name": _ref("Names"),
+                    },
+                },
+            },
+        },
+    },
+    "Errors": {
+        "type": "object",
+        "required": ["errors"],
+        "properties": {
+            "errors": {
+                "type": "object",
+                "description": "For each parameter at fault, what is wrong with it.",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            }
+        },
+    },
+}
+
+
+def _json(schema_name, description):
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema_name)}}}
+
+
+PATHS = {
+    "/practices/": {
+        "get": {
+            "operationId": "listPractices",
+            "summary": "Published practices, filtered as on the browse page, one page at a time.",
+            "parameters": FILTER_PARAMETERS + PAGINATION_PARAMETERS,
+            "responses": {
+                "200": _json("PracticePage", "A page of practices."),
+                "400": _json("Errors", "A parameter is unknown or has a value it cannot take."),
+                "404": _json("Errors", "There is no such page."),
+            },
+        }
+    },
+    "/practices/{id}/": {
+        "get": {
+            "operationId": "getPractice",
+            "summary": "One published practice.",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {
+                "200": _json("Practice", "The practice."),
+                "404": _json("Errors", "No published practice has this id."),
+            },
+        }
+    },
+    "/taxonomies/": {
+        "get": {
+            "operationId": "getTaxonomies",
+            "summary": "Themes, instrument types, target groups and M49 regions, named in English, French and Spanish.",
+            "responses": {"200": _json("Taxonomies", "The vocabularies the filters take.")},
+        }
+    },
+    "/openapi.json": {
+        "get": {
+            "operationId": "getOpenAPI",
+            "summary": "This description.",
+            "responses": {"200": {"description": "An OpenAPI 3.1 document.", "content": {"application/json": {}}}},
+        }
+    },
+}
+
+
+def document(*, server_url, documentation_url):
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "SME Policy Knowledge Sharing Platform API",
+            "version": "1.0.0",
+            "description": (
+                "Read-only access to the best practices in SME policy published on the platform of the "
+                f"{PUBLISHER}. Only published practices are given. Answers may be cached for five minutes."
+            ),
+            "license": {"name": LICENCE, "url": LICENCE_URL},
+        },
+        "externalDocs": {"description": "Fields, licence and how to cite a practice", "url": documentation_url},
+        "servers": [{"url": server_url}],
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS},
+    }
