@@ -12,6 +12,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -191,6 +192,9 @@ class Practice(models.Model):
     co_owners = models.ManyToManyField(
         Country, verbose_name=_("co-owner countries"), blank=True, related_name="co_owned_practices"
     )
+    # Owner and co-owners in one relation, kept by the services, so browsing and counting by country
+    # or region is one join: a shared practice counts once for each of its countries.
+    countries = models.ManyToManyField(Country, verbose_name=_("countries"), blank=True, related_name="listed_practices")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.UNPUBLISHED)
     evidence_label = models.CharField(_("evidence label"), max_length=30, choices=EvidenceLabel.choices, blank=True)
     adapted_from = models.ManyToManyField(
@@ -205,6 +209,8 @@ class Practice(models.Model):
         "PracticeRevision", verbose_name=_("published version"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     entered_by_itc = models.BooleanField(_("entered by ITC"), default=False)
+    # The published text, for full-text search (PostgreSQL; its GIN index is made by migration 0008).
+    search_vector = SearchVectorField(null=True, editable=False)
     # For a practice imported from a spreadsheet: its country and title, hashed (practices.imports.import_key).
     import_key = models.CharField(_("import key"), max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(

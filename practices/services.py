@@ -20,6 +20,7 @@ from countries.access import is_moderator
 from countries.models import Country, Membership
 
 from .attachments import check_document
+from .search import refresh_search_vectors
 from .tasks import notify_after_commit
 
 from .imports import Outcome, current_rows, import_key
@@ -171,6 +172,7 @@ def create_practice(country, *, by, content, entered_by_itc=False, note=""):
         practice = Practice.objects.create(
             owner=country, title=content["title"], created_by=by, entered_by_itc=entered_by_itc
         )
+        practice.countries.add(country)
         revision = PracticeRevision.objects.create(practice=practice, number=1, content=content, created_by=by)
         _record(practice, ReviewEvent.Action.CREATED, by=by, revision=revision, to_status=Status.DRAFT, note=note)
     return practice, revision
@@ -276,6 +278,7 @@ def publish_revision(revision, *, by, note="", evidence_label=None):
             fields.append("evidence_label")
             _record(practice, ReviewEvent.Action.EVIDENCE_LABELLED, by=by, revision=revision, to_status=evidence_label)
         practice.save(update_fields=fields)
+        refresh_search_vectors(Practice.objects.filter(pk=practice.pk))
     return revision
 
 
@@ -412,6 +415,7 @@ def add_co_owner(practice, *, by, country):
         if practice.co_owners.filter(pk=country.pk).exists():
             raise ValidationError({"country": _("This country is already a co-owner.")})
         practice.co_owners.add(country)
+        practice.countries.add(country)
         _record(practice, ReviewEvent.Action.CO_OWNER_ADDED, by=by, note=country.name_en)
     return practice
 
@@ -423,6 +427,7 @@ def remove_co_owner(practice, *, by, country):
         if not practice.co_owners.filter(pk=country.pk).exists():
             raise ValidationError(_("This country is not a co-owner."))
         practice.co_owners.remove(country)
+        practice.countries.remove(country)
         _record(practice, ReviewEvent.Action.CO_OWNER_REMOVED, by=by, note=country.name_en)
     return practice
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api, feeds, views
 
 app_name = "practices"
 
@@ -52,6 +52,17 @@ urlpatterns += [
     path("staff/import/<int:pk>/", views.import_preview, name="import_preview"),
     path("staff/import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     # Public
+    path("practices/", views.browse, name="browse"),
+    path("practices/compare/", views.compare_practices, name="compare"),
     path("practices/<int:pk>/", views.practice_detail, name="practice_detail"),
     path("practices/<int:pk>/documents/<int:attachment_id>/", views.public_attachment_download, name="public_attachment"),
+    # Open data: the browse page's results as files and feeds, and what they hold
+    path("practices/export.csv", api.export_csv, name="export_csv"),
+    path("practices/export.json", api.export_json, name="export_json"),
+    path("feeds/practices/", feeds.LatestPracticesFeed(), name="feed_latest"),
+    path("feeds/regions/<slug:slug>/", feeds.RegionFeed(), name="feed_region"),
+    path("feeds/countries/<str:iso2>/", feeds.CountryFeed(), name="feed_country"),
+    path("feeds/themes/<slug:slug>/", feeds.ThemeFeed(), name="feed_theme"),
+    path("feeds/search/", feeds.SearchFeed(), name="feed_search"),
+    path("open-data/", views.open_data, name="open_data"),
 ]

@@ -5,11 +5,14 @@ from functools import reduce
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -18,7 +21,9 @@ from countries import services as country_services
 from countries.access import is_moderator, may_manage, membership_of, staff_view, workspace_view
 from countries.models import Country, Region
 
-from . import imports, services
+from . import imports, opendata, search, services
+from .browse import browse_facets, selected_filters
+from .filters import SORTS, PracticeFilter
 from .diff import compare
 from .forms import (
     AttachmentForm,
@@ -596,6 +601,52 @@ def review_reject(request, pk):
 # --- Public pages ---
 
 
+BROWSE_PAGE_SIZE = 20
+
+
+def browse(request):
+    """Browse and search the published practices: filters with counts, words, order, pages.
+
+    The URL holds the whole query. With htmx, the filters and results are swapped in place.
+    """
+    language = get_language()
+    filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published(), language=language)
+    problems = []
+    if filterset.is_bound and not filterset.is_valid():
+        for field, errors in filterset.errors.items():
+            label = filterset.filters[field].label if field in filterset.filters else ""
+            for error in errors:
+                problems.append(_("%(filter)s: %(error)s This filter is left out.") % {"filter": label, "error": error})
+    results = filterset.ordered()
+    words = filterset.words
+    paginator = Paginator(results.select_related("owner").prefetch_related("countries", "themes"), BROWSE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    practices = list(page.object_list)
+    if words and search.full_text_available():
+        snippets = dict(
+            search.with_snippets(Practice.objects.filter(pk__in=[p.pk for p in practices]), words, language).values_list("pk", "snippet")
+        )
+        for practice in practices:
+            # Only a snippet that shows the words found; otherwise the summary, as without words.
+            snippet = snippets.get(practice.pk) or ""
+            practice.snippet = search.highlighted(snippet) if search.START in snippet else ""
+    context = {
+        "filterset": filterset,
+        "facets": browse_facets(filterset),
+        "page": page,
+        "practices": practices,
+        "words": words,
+        "sort": filterset.sort_order,
+        "sorts": [(key, label) for key, label in SORTS.items() if key != "relevance" or words],
+        "selected": selected_filters(filterset),
+        "problems": problems,
+    }
+    template = "practices/_browse.html" if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request") else "practices/browse.html"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
 def public_attachment_download(request, pk, attachment_id):
     """A document of the published version of a published practice; any other is not found."""
     practice = get_object_or_404(Practice.objects.published(), pk=pk)
@@ -721,3 +772,146 @@ def import_confirm(request, pk):
             % {"count": batch.created_count},
         )
     return redirect("practices:import_preview", pk=batch.pk)
+
+
+# --- Comparing published practices side by side (public) ---
+
+COMPARE_MIN = 2
+COMPARE_MAX = 4
+
+
+def _ids_to_compare(values):
+    """(ids, problems): the practice numbers asked for, in order and without repeats, and what was left out.
+
+    Whatever the query holds, the answer is a message on the page, never an error page.
+    """
+    ids, not_numbers = [], 0
+    for value in values:
+        try:
+            pk = int(value)
+        except ValueError:
+            not_numbers += 1
+            continue
+        if pk not in ids:
+            ids.append(pk)
+    problems = []
+    if not_numbers:
+        problems.append(_("Practices are chosen by their number: what was not a number has been left out."))
+    if len(ids) > COMPARE_MAX:
+        problems.append(
+            _("Up to %(max)s practices can be compared at a time: the first %(max)s are shown.") % {"max": COMPARE_MAX}
+        )
+        ids = ids[:COMPARE_MAX]
+    return ids, problems
+
+
+def _published_to_compare(ids):
+    """The published practices among ids, in the order asked for: a constant number of queries."""
+    # A number no row can have is simply not found (the database would refuse to compare it).
+    ids = [pk for pk in ids if 0 < pk < 2**63]
+    practices = (
+        Practice.objects.published()
+        .filter(pk__in=ids)
+        .select_related("owner")
+        .prefetch_related(
+            "co_owners",
+            "themes",
+            "instruments",
+            "target_groups",
+            Prefetch("adapted_from", queryset=Practice.objects.published().select_related("owner").order_by("title")),
+        )
+    )
+    by_pk = {practice.pk: practice for practice in practices}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def _years(practice):
+    if not practice.start_year:
+        return ""
+    return f"{practice.start_year}–{practice.end_year}" if practice.end_year else str(practice.start_year)
+
+
+# The rows of the comparison: label, how a value is shown, whether it is written in the practice's
+# own language, and the value of a practice. Rows in the order of the public page of a practice.
+COMPARISON_ROWS = [
+    (gettext_lazy("Country"), "countries", False, lambda practice: [practice.owner, *practice.co_owners.all()]),
+    (gettext_lazy("Level"), "plain", False, lambda practice: practice.get_level_display()),
+    (gettext_lazy("Themes"), "terms", False, lambda practice: list(practice.themes.all())),
+    (gettext_lazy("Instrument types"), "terms", False, lambda practice: list(practice.instruments.all())),
+    (gettext_lazy("Target groups"), "terms", False, lambda practice: list(practice.target_groups.all())),
+    (gettext_lazy("Implementation status"), "plain", False, lambda practice: practice.get_implementation_status_display()),
+    (gettext_lazy("Years"), "plain", False, _years),
+    (gettext_lazy("Responsible institution"), "plain", True, lambda practice: practice.responsible_institution),
+    (gettext_lazy("Evidence label"), "plain", False, lambda practice: practice.get_evidence_label_display()),
+    (gettext_lazy("Summary"), "plain", True, lambda practice: practice.summary),
+    (gettext_lazy("Problem addressed"), "text", True, lambda practice: practice.problem),
+    (gettext_lazy("Objectives"), "text", True, lambda practice: practice.objectives),
+    (gettext_lazy("Implementation"), "text", True, lambda practice: practice.implementation),
+    (gettext_lazy("Results and evidence"), "text", True, lambda practice: practice.results),
+    (gettext_lazy("Key indicators"), "indicators", True, lambda practice: practice.indicators),
+    (gettext_lazy("Challenges and lessons learned"), "text", True, lambda practice: practice.challenges),
+    (gettext_lazy("Conditions for transfer to other countries"), "text", True, lambda practice: practice.transferability),
+    (gettext_lazy("Adapted from"), "practices", False, lambda practice: list(practice.adapted_from.all())),
+]
+
+
+def _comparison_rows(practices):
+    """One row per field, a cell per practice; a field none of them fills is left out."""
+    rows = []
+    for label, kind, in_own_language, value_of in COMPARISON_ROWS:
+        cells = [{"practice": practice, "value": value_of(practice)} for practice in practices]
+        if any(cell["value"] for cell in cells):
+            rows.append({"label": label, "kind": kind, "in_own_language": in_own_language, "cells": cells})
+    return rows
+
+
+def compare_practices(request):
+    """Two to four published practices side by side, chosen with ?p=<id>&p=<id> from any page."""
+    ids, problems = _ids_to_compare(request.GET.getlist("p"))
+    practices = _published_to_compare(ids)
+    left_out = len(ids) - len(practices)
+    if left_out:
+        # Unpublished or missing, the same words: the page must not tell a draft exists.
+        problems.append(
+            ngettext(
+                "%(count)s practice asked for is not published or does not exist: it has been left out.",
+                "%(count)s practices asked for are not published or do not exist: they have been left out.",
+                left_out,
+            )
+            % {"count": left_out}
+        )
+    # Each column links to the same comparison without it.
+    columns = [
+        {"practice": practice, "remove_query": urlencode({"p": [other.pk for other in practices if other != practice]}, doseq=True)}
+        for practice in practices
+    ]
+    context = {
+        "practices": practices,
+        "columns": columns,
+        "rows": _comparison_rows(practices) if len(practices) >= COMPARE_MIN else [],
+        "problems": problems,
+        "compare_min": COMPARE_MIN,
+        "compare_max": COMPARE_MAX,
+    }
+    return render(request, "practices/compare.html", context)
+
+
+# --- Open data (public) ---
+
+
+def open_data(request):
+    """What the exports, feeds and API give, field by field; the licence; how to cite a practice."""
+    placeholders = {"country": _("<Country>"), "title": _("<Title>"), "year": _("<year published>"), "url": _("<address of the practice>")}
+    context = {
+        "fields": opendata.documented_fields(),
+        "licence": opendata.LICENCE,
+        "licence_url": opendata.LICENCE_URL,
+        "export_limit": opendata.EXPORT_LIMIT,
+        "separator": opendata.SEPARATOR.strip(),
+        "citation_format": opendata.citation(**placeholders),
+        # One example of each feed.
+        "region": Region.objects.filter(level=Region.Level.REGION).order_by("name_en").first(),
+        "country": Country.objects.participating().order_by("name_en").first() or Country.objects.order_by("name_en").first(),
+        "theme": Theme.objects.first(),
+    }
+    return render(request, "practices/open_data.html", context)

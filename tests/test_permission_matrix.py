@@ -72,9 +72,14 @@ def a(name, **kwargs):
 MATRIX = {
     # --- The project ---
     "healthz": Case(a("healthz"), public()),
+    # For search engines, outside the language prefixes.
+    "robots_txt": Case(a("robots_txt"), public()),
+    "sitemap": Case(a("sitemap"), public()),
     "home": Case(a("home"), public()),
     "countries:country_list": Case(a("countries:country_list"), public()),
     "countries:country_detail": Case(a("countries:country_detail", iso2="KE"), public()),
+    "countries:region_map": Case(a("countries:region_map"), public()),
+    "countries:region_detail": Case(a("countries:region_detail", slug="sub-saharan-africa"), public()),
     "countries:invitation_accept": Case(
         a("countries:invitation_accept", token=lambda w: w["token"]),
         # Signed in as someone else than the invited address: refused.
@@ -148,10 +153,27 @@ MATRIX = {
     "practices:import_confirm": Case(a("practices:import_confirm", pk=lambda w: w["import_batch"].pk), {**STAFF, "moderator": 405}),
     "practices:review_tags": Case(a("practices:review_tags", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}),
     # --- Public: an unpublished practice does not exist for anyone, staff included ---
+    "practices:browse": Case(a("practices:browse"), public()),
+    # The world's practice is a draft: it is left out, and the page explains how to choose practices.
+    "practices:compare": Case(lambda w: f"{reverse('practices:compare')}?p={w['practice'].pk}", public()),
     "practices:practice_detail": Case(a("practices:practice_detail", pk=lambda w: w["practice"].pk), public(404)),
     "practices:public_attachment": Case(
         a("practices:public_attachment", pk=lambda w: w["practice"].pk, attachment_id=lambda w: w["attachment"].pk), public(404)
     ),
+    # --- Open data: published practices only, the same for everyone ---
+    "practices:export_csv": Case(a("practices:export_csv"), public()),
+    "practices:export_json": Case(a("practices:export_json"), public()),
+    "practices:feed_latest": Case(a("practices:feed_latest"), public()),
+    "practices:feed_region": Case(a("practices:feed_region", slug=lambda w: w["region"].slug), public()),
+    "practices:feed_country": Case(a("practices:feed_country", iso2="KE"), public()),
+    "practices:feed_theme": Case(a("practices:feed_theme", slug=lambda w: w["theme"].slug), public()),
+    "practices:feed_search": Case(lambda w: f"{reverse('practices:feed_search')}?country=KE", public()),
+    "practices:open_data": Case(a("practices:open_data"), public()),
+    # The JSON API, outside the language prefixes like healthz; the world's practice is a draft: not found.
+    "api:practice_list": Case(a("api:practice_list"), public()),
+    "api:practice_detail": Case(a("api:practice_detail", pk=lambda w: w["practice"].pk), public(404)),
+    "api:taxonomies": Case(a("api:taxonomies"), public()),
+    "api:openapi": Case(a("api:openapi"), public()),
     "countries:staff_invite": Case(a("countries:staff_invite"), STAFF),
     # --- Sign-in and account pages (allauth) ---
     "account_login": Case(a("account_login"), {**each(REDIRECT), "anonymous": 200}),

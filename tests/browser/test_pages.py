@@ -321,3 +321,109 @@ def test_spreadsheet_import_pages_are_accessible_and_respect_the_csp(tab, langua
     if os.environ.get("SCREENSHOTS") == "1":
         tab.screenshot(f"import-preview-{language}")
     assert not findings, report(findings)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_home_and_comparison_are_accessible_on_desktop_and_phone(tab, language, moderator, country_a, country_b):
+    from countries.models import Country
+    from practices import services as practice_services
+
+    from .conftest import DESKTOP, PHONE
+
+    def publish(owner, title, **content):
+        content = {"title": title, "summary": f"What {title} does, in two sentences. It works.", "description": "A desk.", "level": "national", "themes": ["access-to-finance", "digital-transformation"], **content}
+        practice, revision = practice_services.create_practice(owner, by=moderator, content=content)
+        practice_services.submit_revision(revision, by=moderator)
+        practice_services.publish_revision(revision, by=moderator, evidence_label="monitored")
+        return practice
+
+    long_text = "Banks would not lend to small firms without collateral. " * 6
+    practices = [
+        publish(country_a, "Credit guarantee for women-led SMEs", problem=long_text, results=long_text, start_year=2019, end_year=2024,
+                indicators=[{"name": "Loans guaranteed", "value": "1 200", "year": 2023}], instruments=["guarantee-credit-line"]),
+        publish(country_b, "Ventanilla única de exportación", original_language="es", problem=long_text, target_groups=["exporters"]),
+        publish(Country.objects.get(iso2="SN"), "Registre numérique des entreprises", original_language="fr", responsible_institution="APIX"),
+    ]
+    compare = f"/{language}/practices/compare/?" + "&".join(f"p={practice.pk}" for practice in practices)
+    findings = []
+    for width_name, viewport in {"desktop": DESKTOP, "phone": PHONE}.items():
+        tab.page.set_viewport_size(viewport)
+        for name, path in (("home", f"/{language}/"), ("compare", compare)):
+            findings += tab.audit_page(path)
+            overflow = tab.page.evaluate("() => document.documentElement.scrollWidth") - viewport["width"]
+            if overflow > 1:
+                findings.append(f"{path}: {overflow}px too wide at {width_name} width")
+            if os.environ.get("SCREENSHOTS") == "1":
+                tab.screenshot(f"{name}-{width_name}-{language}")
+        expect(tab.page.locator("main table thead th a[lang=es]")).to_have_text("Ventanilla única de exportación")
+        if width_name == "phone":
+            # The table scrolls inside its box, which the keyboard can reach.
+            box = tab.page.locator(".table-scroll")
+            assert box.evaluate("element => element.scrollWidth > element.clientWidth"), "the comparison fits a phone: nothing to scroll"
+            box.focus()
+            expect(box).to_be_focused()
+    # Removing one practice leaves the other two side by side.
+    tab.page.locator("main thead th").nth(1).locator("a.remove-link").click()
+    expect(tab.page.locator("main thead th[scope=col]")).to_have_count(3)
+    findings += tab.audit("comparison after removing a practice")
+    assert not findings, report(findings)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_world_map_and_region_pages_are_accessible_on_desktop_and_phone(tab, language, moderator, country_a):
+    from countries.models import Country
+    from practices import services as practice_services
+
+    from .conftest import DESKTOP, PHONE, SCREENSHOT_DIR
+
+    content = {"title": "Export desk", "summary": "Advice for first-time exporters.", "description": "A desk.", "level": "national", "themes": ["internationalisation-trade"]}
+    practice, revision = practice_services.create_practice(country_a, by=moderator, content=content)
+    practice_services.submit_revision(revision, by=moderator)
+    practice_services.publish_revision(revision, by=moderator)
+    practice_services.add_co_owner(practice, by=moderator, country=Country.objects.get(iso2="KN"))
+    findings = []
+    for width_name, viewport in {"desktop": DESKTOP, "phone": PHONE}.items():
+        tab.page.set_viewport_size(viewport)
+        for path in (f"/{language}/regions/", f"/{language}/regions/sub-saharan-africa/", f"/{language}/regions/caribbean/"):
+            findings += tab.audit_page(path)
+            overflow = tab.page.evaluate("() => document.documentElement.scrollWidth") - viewport["width"]
+            if overflow > 1:
+                findings.append(f"{path}: {overflow}px too wide at {width_name} width")
+        tab.go(f"/{language}/regions/")
+        world_map = tab.page.locator("figure.world-map svg")
+        assert world_map.bounding_box()["width"] <= viewport["width"]
+        # A shaded country and a small island state (a dot) are links the keyboard reaches.
+        for iso2 in ("KE", "KN"):
+            link = world_map.locator(f"a[href='/{language}/countries/{iso2}/']")
+            expect(link).to_have_class("map-shade-1")
+            link.focus()
+            expect(link).to_be_focused()
+        findings += tab.audit("map with a country focused")
+        # The table of a region's countries, folded under its heading, opens without JavaScript.
+        tab.page.locator("details.region-countries summary").first.click()
+        expect(tab.page.locator("details.region-countries table").first).to_be_visible()
+        findings += tab.audit("a region's table open")
+        if tab.page.evaluate("() => document.documentElement.scrollWidth") > viewport["width"] + 1:
+            findings.append(f"/{language}/regions/ with a table open: too wide at {width_name} width")
+        if os.environ.get("SCREENSHOTS") == "1":
+            SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+            tab.page.locator("figure.world-map").screenshot(path=str(SCREENSHOT_DIR / f"region-map-{width_name}-{language}.png"))
+            tab.screenshot(f"region-map-page-{width_name}-{language}")
+            tab.go(f"/{language}/regions/sub-saharan-africa/")
+            tab.screenshot(f"region-detail-{width_name}-{language}")
+    assert not findings, report(findings)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_open_data_page_and_a_citation_are_accessible_and_respect_the_csp(tab, language, focal_a, moderator, country_a):
+    from practices import services as practice_services
+
+    content = {"title": "Export desk", "summary": "Advice for first-time exporters.", "description": "A desk.", "level": "national", "themes": ["internationalisation-trade"]}
+    practice, revision = practice_services.create_practice(country_a, by=focal_a, content=content)
+    practice_services.submit_revision(revision, by=focal_a)
+    practice_services.publish_revision(revision, by=moderator)
+    findings = []
+    for path in [f"/{language}/open-data/", f"/{language}/practices/{practice.pk}/", f"/{language}/practices/?theme=internationalisation-trade"]:
+        findings += tab.audit_page(path)
+    expect(tab.page.locator("a[href$='export.csv?theme=internationalisation-trade']")).to_be_visible()
+    assert not findings, report(findings)

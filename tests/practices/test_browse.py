@@ -1,0 +1,253 @@
+"""Browse and search the published practices: every filter, facet counts, full-text search, bad input."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from countries.models import Country, Region
+from practices import services
+from practices.models import Practice
+
+URL = "/en/practices/"
+
+
+def publish(country, by, moderator, **content):
+    content.setdefault("summary", "A summary.")
+    content.setdefault("description", "A description.")
+    content.setdefault("level", "national")
+    content.setdefault("themes", ["business-environment"])
+    _practice, revision = services.create_practice(country, by=by, content=content)
+    services.submit_revision(revision, by=by)
+    services.publish_revision(revision, by=moderator, evidence_label=content.pop("evidence", ""))
+    revision.practice.refresh_from_db()
+    return revision.practice
+
+
+@pytest.fixture
+def catalogue(country_a, country_b, focal_a, focal_b, contributor_a, moderator):
+    """Published practices in Kenya (Africa) and Colombia (Americas), and some that are not public."""
+    practices = {
+        "guarantee": publish(
+            country_a, focal_a, moderator, title="Credit guarantee for small firms", summary="The state guarantees bank loans.",
+            themes=["access-to-finance"], instruments=["guarantee-credit-line"], target_groups=["small-enterprises"],
+            implementation_status="ongoing", start_year=2015, end_year=None, evidence="monitored",
+        ),
+        "registry": publish(
+            country_a, focal_a, moderator, title="Online business registry", summary="Register a company online.",
+            description="Firms register in one day. Access to finance improves once registered.",
+            themes=["business-environment", "digital-transformation"], instruments=["digital-platform"],
+            implementation_status="completed", start_year=2010, end_year=2014, level="regional",
+        ),
+        "fondo": publish(
+            country_b, focal_b, moderator, title="Fondo para pequeñas empresas rurales",
+            summary="Créditos para las pequeñas empresas del campo.", description="El fondo financia a los productores.",
+            themes=["access-to-finance", "green-transition"], target_groups=["rural-smallholders"], original_language="es",
+            start_year=2020,
+        ),
+    }
+    # Not public: a draft, a practice in review, an archived one, and an unreviewed edit of a published one.
+    services.create_practice(country_a, by=contributor_a, content={"title": "Secret draft on access to finance", "themes": ["access-to-finance"]})
+    _p, in_review = services.create_practice(
+        country_b, by=focal_b, content={"title": "Pending guarantee", "summary": "s", "description": "d", "level": "national", "themes": ["access-to-finance"]}
+    )
+    services.submit_revision(in_review, by=focal_b)
+    archived = publish(country_a, focal_a, moderator, title="Archived finance scheme", themes=["access-to-finance"])
+    services.archive_practice(archived, by=focal_a)
+    edit = services.start_revision(practices["registry"], by=focal_a)
+    services.save_revision(edit, by=focal_a, content={**edit.content, "title": "Unreviewed registry title"})
+    return practices
+
+
+def titles(response):
+    return [practice.title for practice in response.context["practices"]]
+
+
+def counts(response, facet):
+    for item in response.context["facets"]:
+        if item["name"] == facet:
+            return {option["value"]: option["count"] for option in item["options"]}
+    return {}
+
+
+def test_only_published_practices_are_listed_and_counted(client, catalogue):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert sorted(titles(response)) == ["Credit guarantee for small firms", "Fondo para pequeñas empresas rurales", "Online business registry"]
+    page = response.content.decode()
+    for hidden in ("Secret draft", "Pending guarantee", "Archived finance scheme", "Unreviewed registry title"):
+        assert hidden not in page
+    assert counts(response, "theme")["access-to-finance"] == 2
+    assert counts(response, "country") == {"KE": 2, "CO": 1}
+    assert "3 practices" in page
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"theme": "access-to-finance"}, ["Credit guarantee for small firms", "Fondo para pequeñas empresas rurales"]),
+        ({"theme": ["green-transition", "digital-transformation"]}, ["Fondo para pequeñas empresas rurales", "Online business registry"]),
+        ({"instrument": "digital-platform"}, ["Online business registry"]),
+        ({"target": "rural-smallholders"}, ["Fondo para pequeñas empresas rurales"]),
+        ({"level": "regional"}, ["Online business registry"]),
+        ({"status": "ongoing"}, ["Credit guarantee for small firms"]),
+        ({"evidence": "monitored"}, ["Credit guarantee for small firms"]),
+        ({"language": "es"}, ["Fondo para pequeñas empresas rurales"]),
+        ({"country": "CO"}, ["Fondo para pequeñas empresas rurales"]),
+        ({"year_from": "2016"}, ["Credit guarantee for small firms", "Fondo para pequeñas empresas rurales"]),
+        ({"year_to": "2012"}, ["Online business registry"]),
+        ({"year_from": "2012", "year_to": "2016"}, ["Credit guarantee for small firms", "Online business registry"]),
+        ({"theme": "access-to-finance", "country": "KE"}, ["Credit guarantee for small firms"]),
+    ],
+)
+def test_each_filter_narrows_the_results(client, catalogue, query, expected):
+    response = client.get(URL, {**query, "sort": "title"})
+    assert titles(response) == expected
+
+
+def test_regions_at_every_level_filter_by_owner_and_co_owner(client, catalogue, country_b, focal_a):
+    africa, americas, south_america = (Region.objects.get(code=code).slug for code in ("002", "019", "005"))
+    assert len(titles(client.get(URL, {"region": africa}))) == 2
+    assert titles(client.get(URL, {"subregion": south_america})) == ["Fondo para pequeñas empresas rurales"]
+    # Shared with Colombia, Kenya's guarantee is found in the Americas too, and counted once per country.
+    services.add_co_owner(catalogue["guarantee"], by=focal_a, country=country_b)
+    response = client.get(URL, {"region": americas, "sort": "title"})
+    assert titles(response) == ["Credit guarantee for small firms", "Fondo para pequeñas empresas rurales"]
+    all_counts = client.get(URL)
+    assert counts(all_counts, "country") == {"KE": 2, "CO": 2}
+    assert counts(all_counts, "region") == {africa: 2, americas: 2}
+
+
+def test_facet_counts_are_taken_within_the_rest_of_the_selection(client, catalogue):
+    response = client.get(URL, {"theme": "access-to-finance"})
+    # Other filters count within the chosen theme ...
+    assert counts(response, "country") == {"KE": 1, "CO": 1}
+    assert counts(response, "language") == {"en": 1, "es": 1}
+    # ... and the theme filter counts without itself, so another theme can be added.
+    assert counts(response, "theme")["digital-transformation"] == 1
+    theme_options = next(item for item in response.context["facets"] if item["name"] == "theme")["options"]
+    assert [option["value"] for option in theme_options if option["checked"]] == ["access-to-finance"]
+
+
+def test_each_filter_in_force_can_be_removed_on_its_own(client, catalogue):
+    response = client.get(URL, {"theme": "access-to-finance", "country": "KE"})
+    removal = {item["value"]: item["remove_url"] for item in response.context["selected"]}
+    assert removal["Kenya"] == "?theme=access-to-finance"
+    assert removal["Access to finance"] == "?country=KE"
+
+
+# --- Words ---
+
+
+def test_search_matches_title_summary_description_and_results_ranked_by_where_the_words_are(client, catalogue):
+    response = client.get(URL, {"q": "access finance"})
+    # The title-less match (the registry mentions it in its description) ranks below none here:
+    assert titles(response) == ["Online business registry"]
+    response = client.get(URL, {"q": "guarantee"})
+    assert titles(response) == ["Credit guarantee for small firms"]
+
+
+def test_search_ignores_accents_and_knows_spanish_and_french_word_forms(client, catalogue):
+    assert titles(client.get(URL, {"q": "pequenas"})) == ["Fondo para pequeñas empresas rurales"]
+    assert titles(client.get("/es/practices/", {"q": "empresa rural"})) == ["Fondo para pequeñas empresas rurales"]
+    assert titles(client.get(URL, {"q": "registered"})) == ["Online business registry"]  # english stemming: register
+
+
+def test_title_matches_rank_above_description_matches(client, catalogue, country_a, focal_a, moderator):
+    publish(country_a, focal_a, moderator, title="Export desk", description="Firms get a guarantee for export credit.")
+    assert titles(client.get(URL, {"q": "guarantee"})) == ["Credit guarantee for small firms", "Export desk"]
+
+
+def test_snippets_highlight_the_words_and_show_the_text_inert(client, catalogue, country_a, focal_a, moderator):
+    publish(country_a, focal_a, moderator, title="Tricky", description="<script>alert(1)</script> The voucher scheme pays advisers.")
+    page = client.get(URL, {"q": "voucher"}).content.decode()
+    assert "<mark>voucher</mark>" in page
+    # PostgreSQL's snippets leave tags out; whatever text comes back is escaped.
+    assert "<script>alert" not in page
+
+
+def test_search_never_reveals_unpublished_text(client, catalogue):
+    for words in ("secret", "pending", "archived", "unreviewed"):
+        response = client.get(URL, {"q": words})
+        assert titles(response) == [], words
+
+
+@pytest.mark.parametrize(
+    "words",
+    ['"credit guarantee"', "credit -registry", "credit OR fondo", "the and of", "中小企业", "!!! ((( ))) & | :*", "a" * 199, "' OR 1=1 --"],
+)
+def test_odd_searches_give_a_page_not_an_error(client, catalogue, words):
+    assert client.get(URL, {"q": words}).status_code == 200
+
+
+def test_an_operator_search_does_what_it_says(client, catalogue):
+    assert titles(client.get(URL, {"q": "business -registry"})) == []
+    assert sorted(titles(client.get(URL, {"q": "guarantee OR fondo"}))) == ["Credit guarantee for small firms", "Fondo para pequeñas empresas rurales"]
+
+
+# --- Order, pages and bad input ---
+
+
+def test_results_sort_by_title_newest_and_relevance(client, catalogue):
+    assert titles(client.get(URL, {"sort": "title"})) == sorted(titles(client.get(URL, {"sort": "title"})))
+    newest = titles(client.get(URL))
+    assert newest[0] == "Fondo para pequeñas empresas rurales"
+    # Relevance needs words: without them, the order falls back to newest first.
+    assert titles(client.get(URL, {"sort": "relevance"})) == newest
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"theme": "no-such-theme"}, "Select a valid choice"),
+        ({"year_from": "twenty"}, "Write a year, such as 2020."),
+        ({"year_to": "3000"}, "2100"),
+        ({"sort": "random"}, "Select a valid choice"),
+        ({"q": "x" * 201}, "200"),
+    ],
+)
+def test_bad_filter_values_are_left_out_with_a_message(client, catalogue, query, message):
+    response = client.get(URL, {**query, "country": "KE"})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "This filter is left out." in response.content.decode()
+    assert len(titles(response)) == 2  # the valid filter still applies
+
+
+def test_a_page_number_past_the_end_shows_the_last_page(client, catalogue, country_a, focal_a, moderator):
+    for number in range(20):
+        publish(country_a, focal_a, moderator, title=f"Practice {number:02}")
+    response = client.get(URL, {"page": "99999999", "sort": "title"})
+    assert response.status_code == 200 and response.context["page"].number == 2
+    assert client.get(URL, {"page": "-1"}).status_code == 200
+    assert client.get(URL, {"page": "abc"}).context["page"].number == 1
+
+
+def test_pages_keep_the_query(client, catalogue, country_a, focal_a, moderator):
+    for number in range(21):
+        publish(country_a, focal_a, moderator, title=f"Practice {number:02}", themes=["green-transition"])
+    page = client.get(URL, {"theme": "green-transition", "sort": "title"}).content.decode()
+    assert re.search(r'href="/en/practices/\?theme=green-transition&amp;sort=title&amp;page=2"', page)
+
+
+def test_htmx_gets_the_filters_and_results_only(client, catalogue):
+    response = client.get(URL, {"theme": "access-to-finance"}, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert "<html" not in page and "Credit guarantee for small firms" in page
+    assert response["Vary"].count("HX-Request") == 1
+
+
+def test_the_browse_page_keeps_a_constant_number_of_queries(client, catalogue, country_a, focal_a, moderator, django_assert_max_num_queries):
+    query = {"q": "finance", "level": ["national", "regional"], "region": Region.objects.get(code="002").slug}
+    with django_assert_max_num_queries(40) as few:
+        assert len(titles(client.get(URL, query))) == 1
+    for number in range(15):
+        publish(country_a, focal_a, moderator, title=f"Finance practice {number}", themes=["access-to-finance", "green-transition"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(URL, query)
+    assert len(titles(response)) == 16
+
+
+def test_a_country_code_in_lower_case_is_understood(client, catalogue):
+    assert Country.objects.get(iso2="KE")
+    assert len(titles(client.get(URL, {"country": "ke"}))) == 2
