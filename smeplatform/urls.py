@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("countries.urls")),
     path("", include("practices.urls")),
+    path("", include("meetings.urls")),
 )
 
 handler403 = "smeplatform.views.permission_denied"

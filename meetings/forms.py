@@ -1,0 +1,7 @@
+from django import forms  # noqa: F401
+
+
+# --- Meetings ---
+
+
+# --- The Call to Action ---
