@@ -21,3 +21,29 @@ def test_demo_data_loads_twice_without_duplicates(db, capsys):
         "approved", "changes_requested", "draft", "submitted"
     ]
     assert Country.objects.get(iso2="KE").profile_is_complete
+
+
+def test_demo_tells_the_community_record_and_marks_what_is_sample(db, capsys):
+    from meetings.models import CallToAction, Deliverable, Endorsement, Meeting, Presentation, UptakeStory
+
+    call_command("load_demo", allow_production=True)
+    call_command("load_demo", allow_production=True)
+    johannesburg = Meeting.objects.get(slug="global-sme-ministerial-meeting-2025")
+    assert (johannesburg.kind, johannesburg.place, johannesburg.is_sample) == ("ministerial", "Johannesburg, South Africa", False)
+    assert johannesburg.starts_at.date().isoformat() == "2025-07-22"
+    technical = Meeting.objects.get(slug="technical-meeting-2026-1")
+    assert technical.format == "virtual" and technical.delegates_count == 120 and technical.is_sample
+    presenters = set(Presentation.objects.filter(meeting=technical).values_list("country__iso2", flat=True))
+    assert presenters == {"TR", "KE", "CM", "AM"}
+    # What each presented is not in the record: every presentation is marked as a sample.
+    assert not Presentation.objects.filter(is_sample=False).exists()
+    call = CallToAction.objects.get()
+    assert call.endorsements_recorded_elsewhere == 60
+    assert sorted(call.pillars.values_list("slug", flat=True)) == ["access-to-finance", "digital-transformation", "green-transition"]
+    assert set(call.mandates.values_list("kind", flat=True)) == {"expertise", "advocacy"}
+    assert Deliverable.objects.count() == 3
+    # Which 60 countries endorsed is not in the record: the few listed are samples.
+    assert Endorsement.objects.count() == 4 and not Endorsement.objects.filter(is_sample=False).exists()
+    story = UptakeStory.objects.published().get()
+    assert story.country.iso2 == "IQ" and story.used_deliverable.title.startswith("Guideline for Nationally Determined")
+    assert Meeting.objects.filter(starts_at__year=2027).count() == 2

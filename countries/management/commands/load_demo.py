@@ -16,6 +16,7 @@ from django.test import override_settings
 from countries import services
 from countries.models import MODERATORS_GROUP, Country, Invitation, Membership, User
 from countries.permissions import ensure_moderators_group
+from meetings.demo import load_community_record
 
 DEMO_PASSWORD = "sme-demo-password"
 # A fixed secret so the demo moderator's authenticator keeps working across runs.
@@ -151,6 +152,7 @@ class Command(BaseCommand):
                 self._team(team, moderator)
             self._pending_invitation(moderator)
             self._practices(moderator)
+            load_community_record(by=moderator)
         self._print_sign_ins()
 
     def _moderator(self):
