@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from meetings.models import Confirmation, UptakeStory
 from practices.figures import moderation_figures
 from practices.models import Practice
 
@@ -80,6 +81,17 @@ def country_detail(request, iso2):
             by_theme.setdefault(theme, []).append(practice)
     themes = sorted(by_theme.items(), key=lambda item: (item[0].position, item[0].name))
     context = {"country": country, "practices": practices, "themes": themes}
+    # Meetings: what ITC confirmed of the country's participation and presentations, at public meetings.
+    context["meetings_attended"] = country.participations.public().select_related("meeting").order_by("-meeting__starts_at")
+    context["presentations_given"] = (
+        country.presentations.public()
+        .select_related("meeting")
+        .prefetch_related(Prefetch("practices", queryset=Practice.objects.published().order_by("title")))
+        .order_by("-meeting__starts_at", "pk")
+    )
+    # The Call to Action: the endorsements ITC confirmed and the published uptake stories.
+    context["endorsements"] = country.endorsements.filter(status=Confirmation.CONFIRMED).select_related("call", "meeting").order_by("call__adopted_on")
+    context["uptake_stories"] = UptakeStory.objects.published().filter(country=country).select_related("used_deliverable", "used_practice__owner")
     return render(request, "countries/country_detail.html", context)
 
 

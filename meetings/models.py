@@ -11,6 +11,7 @@ Content that the public record does not give (the demo's sample data) carries `i
 pages say so.
 """
 
+import re
 import uuid
 import zoneinfo
 
@@ -27,7 +28,7 @@ from practices.models import Practice, Theme
 
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("“%(value)s” is not a time zone, such as Africa/Johannesburg or Europe/Geneva."), params={"value": value})
+        raise ValidationError(_("“%(value)s” is not a time zone, such as Africa/Johannesburg or Europe/Zurich."), params={"value": value})
 
 
 class Confirmation(models.TextChoices):
@@ -158,6 +159,26 @@ class MeetingDocument(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def download_name(self):
+        """A safe file name for the download: the title's letters and the checked extension."""
+        stem = re.sub(r"[^\w\- ]+", "", self.title, flags=re.UNICODE).strip().replace(" ", "-")[:80] or "document"
+        return f"{stem}.{self.extension}"
+
+
+class DeclarationQuerySet(models.QuerySet):
+    def confirmed(self):
+        """What ITC confirmed of a country's declarations."""
+        return self.filter(status=Confirmation.CONFIRMED)
+
+    def waiting(self):
+        """Declarations staff have not decided on yet."""
+        return self.filter(status=Confirmation.DECLARED)
+
+    def public(self):
+        """What visitors see: confirmed, at a public meeting."""
+        return self.confirmed().filter(meeting__is_published=True)
+
 
 class Participation(models.Model):
     """A country took part in a meeting: declared by its focal point (or recorded by staff), confirmed by staff."""
@@ -170,6 +191,8 @@ class Participation(models.Model):
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    objects = DeclarationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("participation")
@@ -198,6 +221,8 @@ class Presentation(models.Model):
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    objects = DeclarationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("country presentation")

@@ -4,6 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from countries.models import Country, Region
+from meetings.models import CallToAction, Meeting
 from practices.models import Practice
 
 
@@ -17,7 +18,9 @@ class MultilingualSitemap(Sitemap):
 
 class PageSitemap(MultilingualSitemap):
     def items(self):
-        return ["home", "practices:browse", "countries:region_map", "practices:open_data"]
+        pages = ["home", "practices:browse", "countries:region_map", "practices:open_data", "meetings:meeting_list"]
+        # The Call to Action page exists once the Call to Action is recorded.
+        return pages + ["meetings:call_to_action"] if CallToAction.objects.exists() else pages
 
     def location(self, item):
         return reverse(item)
@@ -39,6 +42,14 @@ class RegionSitemap(MultilingualSitemap):
         return reverse("countries:region_detail", kwargs={"slug": region.slug})
 
 
+class MeetingSitemap(MultilingualSitemap):
+    def items(self):
+        return Meeting.objects.public().order_by("starts_at").only("slug")
+
+    def location(self, meeting):
+        return reverse("meetings:meeting_detail", kwargs={"slug": meeting.slug})
+
+
 class PracticeSitemap(MultilingualSitemap):
     def items(self):
         return Practice.objects.published().order_by("pk").only("pk", "published_at")
@@ -50,4 +61,4 @@ class PracticeSitemap(MultilingualSitemap):
         return practice.published_at
 
 
-SITEMAPS = {"pages": PageSitemap, "regions": RegionSitemap, "countries": CountrySitemap, "practices": PracticeSitemap}
+SITEMAPS = {"pages": PageSitemap, "meetings": MeetingSitemap, "regions": RegionSitemap, "countries": CountrySitemap, "practices": PracticeSitemap}

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from countries.models import Country
+from meetings.models import CallToAction, Confirmation, Meeting
 from practices.models import Practice
 
 LATEST_PRACTICES = 6
@@ -31,6 +32,10 @@ def home(request):
         "latest": published.select_related("owner")
         .prefetch_related("co_owners", "themes")
         .order_by("-published_at", "-pk")[:LATEST_PRACTICES],
+        "next_meeting": Meeting.objects.upcoming().first(),
+        "call": CallToAction.objects.annotate(
+            confirmed=Count("endorsements", filter=Q(endorsements__status=Confirmation.CONFIRMED))
+        ).order_by("adopted_on").first(),
     }
     return render(request, "home.html", context)
 

@@ -129,8 +129,8 @@ def test_home_is_served_in_each_language(client, db, language):
     assert f'<html lang="{language}">' in response.content.decode()
 
 
-# Three counts, the latest practices, their co-owners and their themes.
-HOME_QUERIES = 6
+# Three counts, the latest practices, their co-owners and their themes, the next meeting, the Call to Action.
+HOME_QUERIES = 8
 
 
 def test_home_reads_a_constant_number_of_queries(client, country_a, country_b, moderator, django_assert_max_num_queries):
@@ -142,3 +142,14 @@ def test_home_reads_a_constant_number_of_queries(client, country_a, country_b, m
     with django_assert_max_num_queries(HOME_QUERIES):
         response = client.get(reverse("home"))
     assert len(response.context["latest"]) == 6
+
+
+def test_home_shows_the_next_public_meeting_and_the_call_to_action_endorsements(client, db):
+    from django.core.management import call_command
+
+    call_command("load_demo", allow_production=True)
+    page = client.get("/en/").content.decode()
+    # The next public meeting: the April technical meeting of the demo, marked as a date to be confirmed.
+    assert "Technical meeting of officials, April" in page and "Date to be confirmed" in page
+    assert "Countries that endorsed the Call to Action" in page and "<dd>60</dd>" in page
+    assert "4 endorsing countries are listed on the platform so far." in page

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_tasks_db.models import DBTaskResult
 
 from countries import services
-from countries.models import MODERATORS_GROUP, AuditEvent, Invitation, Membership, Region
+from countries.models import MODERATORS_GROUP, AuditEvent, Country, Invitation, Membership, Region
 from practices.tasks import send_review_digests
 
 LOGIN = "login"
@@ -175,6 +175,91 @@ MATRIX = {
     "api:taxonomies": Case(a("api:taxonomies"), public()),
     "api:openapi": Case(a("api:openapi"), public()),
     "countries:staff_invite": Case(a("countries:staff_invite"), STAFF),
+    # --- Meetings: public pages (the world's meeting is public), Kenya's declarations, ITC staff ---
+    "meetings:meeting_list": Case(a("meetings:meeting_list"), public()),
+    "meetings:meeting_calendar_feed": Case(a("meetings:meeting_calendar_feed"), public()),
+    "meetings:meeting_detail": Case(a("meetings:meeting_detail", slug=lambda w: w["meeting"].slug), public()),
+    "meetings:meeting_calendar": Case(a("meetings:meeting_calendar", slug=lambda w: w["meeting"].slug), public()),
+    "meetings:meeting_document": Case(
+        a("meetings:meeting_document", slug=lambda w: w["meeting"].slug, document_id=lambda w: w["meeting_document"].pk), public()
+    ),
+    "meetings:workspace_meeting_list": Case(a("meetings:workspace_meeting_list", iso2="KE"), WORKSPACE_READ),
+    "meetings:workspace_participation": Case(
+        a("meetings:workspace_participation", iso2="KE", pk=lambda w: w["meeting"].pk), WORKSPACE_MANAGE
+    ),
+    "meetings:workspace_presentation": Case(
+        a("meetings:workspace_presentation", iso2="KE", pk=lambda w: w["meeting"].pk), WORKSPACE_MANAGE
+    ),
+    "meetings:staff_meeting_list": Case(a("meetings:staff_meeting_list"), STAFF),
+    "meetings:staff_meeting_create": Case(a("meetings:staff_meeting_create"), STAFF),
+    "meetings:staff_meeting": Case(a("meetings:staff_meeting", pk=lambda w: w["meeting"].pk), STAFF),
+    "meetings:staff_meeting_edit": Case(a("meetings:staff_meeting_edit", pk=lambda w: w["meeting"].pk), STAFF),
+    "meetings:staff_meeting_publish": Case(a("meetings:staff_meeting_publish", pk=lambda w: w["meeting"].pk), {**STAFF, "moderator": 405}),
+    "meetings:staff_meeting_unpublish": Case(
+        a("meetings:staff_meeting_unpublish", pk=lambda w: w["meeting"].pk), {**STAFF, "moderator": 405}
+    ),
+    "meetings:staff_agenda_add": Case(a("meetings:staff_agenda_add", pk=lambda w: w["meeting"].pk), {**STAFF, "moderator": 405}),
+    "meetings:staff_agenda_edit": Case(
+        a("meetings:staff_agenda_edit", pk=lambda w: w["meeting"].pk, item_id=lambda w: w["agenda_item"].pk), STAFF
+    ),
+    "meetings:staff_agenda_remove": Case(
+        a("meetings:staff_agenda_remove", pk=lambda w: w["meeting"].pk, item_id=lambda w: w["agenda_item"].pk), {**STAFF, "moderator": 405}
+    ),
+    "meetings:staff_agenda_move": Case(
+        a("meetings:staff_agenda_move", pk=lambda w: w["meeting"].pk, item_id=lambda w: w["agenda_item"].pk), {**STAFF, "moderator": 405}
+    ),
+    "meetings:staff_document_add": Case(a("meetings:staff_document_add", pk=lambda w: w["meeting"].pk), {**STAFF, "moderator": 405}),
+    "meetings:staff_document_download": Case(
+        a("meetings:staff_document_download", pk=lambda w: w["meeting"].pk, document_id=lambda w: w["meeting_document"].pk), STAFF
+    ),
+    "meetings:staff_document_remove": Case(
+        a("meetings:staff_document_remove", pk=lambda w: w["meeting"].pk, document_id=lambda w: w["meeting_document"].pk),
+        {**STAFF, "moderator": 405},
+    ),
+    "meetings:staff_participation_confirm": Case(
+        a("meetings:staff_participation_confirm", pk=lambda w: w["participation"].pk), {**STAFF, "moderator": 405}
+    ),
+    "meetings:staff_participation_decline": Case(
+        a("meetings:staff_participation_decline", pk=lambda w: w["participation"].pk), {**STAFF, "moderator": 405}
+    ),
+    "meetings:staff_presentation_confirm": Case(
+        a("meetings:staff_presentation_confirm", pk=lambda w: w["presentation"].pk), {**STAFF, "moderator": 405}
+    ),
+    "meetings:staff_presentation_decline": Case(
+        a("meetings:staff_presentation_decline", pk=lambda w: w["presentation"].pk), {**STAFF, "moderator": 405}
+    ),
+    # --- The Call to Action: public pages (the world's story is published), Kenya's workspace, ITC staff ---
+    "meetings:call_to_action": Case(a("meetings:call_to_action"), public()),
+    "meetings:cta_story": Case(a("meetings:cta_story", pk=lambda w: w["published_story"].pk), public()),
+    "meetings:cta_workspace": Case(a("meetings:cta_workspace", iso2="KE"), WORKSPACE_READ),
+    "meetings:cta_declare_endorsement": Case(a("meetings:cta_declare_endorsement", iso2="KE"), ACTION_GET),
+    "meetings:cta_story_create": Case(a("meetings:cta_story_create", iso2="KE"), WORKSPACE_READ),
+    "meetings:cta_story_workspace": Case(a("meetings:cta_story_workspace", iso2="KE", pk=lambda w: w["story"].pk), WORKSPACE_READ),
+    "meetings:cta_story_edit": Case(a("meetings:cta_story_edit", iso2="KE", pk=lambda w: w["story"].pk), WORKSPACE_READ),
+    "meetings:cta_story_submit": Case(a("meetings:cta_story_submit", iso2="KE", pk=lambda w: w["story"].pk), TEAM_ACTION_GET),
+    "meetings:cta_staff": Case(a("meetings:cta_staff"), STAFF),
+    "meetings:cta_record_endorsement": Case(a("meetings:cta_record_endorsement"), STAFF),
+    "meetings:cta_confirm_endorsement": Case(
+        a("meetings:cta_confirm_endorsement", pk=lambda w: w["endorsement"].pk), {**STAFF, "moderator": 405}
+    ),
+    "meetings:cta_decline_endorsement": Case(
+        a("meetings:cta_decline_endorsement", pk=lambda w: w["endorsement"].pk), {**STAFF, "moderator": 405}
+    ),
+    "meetings:cta_deliverable": Case(a("meetings:cta_deliverable", pk=lambda w: w["deliverable"].pk), STAFF),
+    "meetings:cta_deliverable_update": Case(
+        a("meetings:cta_deliverable_update", pk=lambda w: w["deliverable"].pk), {**STAFF, "moderator": 405}
+    ),
+    "meetings:cta_deliverable_event": Case(
+        a("meetings:cta_deliverable_event", pk=lambda w: w["deliverable"].pk), {**STAFF, "moderator": 405}
+    ),
+    "meetings:cta_story_queue": Case(a("meetings:cta_story_queue"), STAFF),
+    # The world's story is a draft: decisions on it are refused with a message.
+    "meetings:cta_story_review": Case(a("meetings:cta_story_review", pk=lambda w: w["story"].pk), STAFF),
+    "meetings:cta_story_publish": Case(a("meetings:cta_story_publish", pk=lambda w: w["story"].pk), {**STAFF, "moderator": 405}),
+    "meetings:cta_story_request_changes": Case(
+        a("meetings:cta_story_request_changes", pk=lambda w: w["story"].pk), {**STAFF, "moderator": 405}
+    ),
+    "meetings:cta_story_reject": Case(a("meetings:cta_story_reject", pk=lambda w: w["story"].pk), {**STAFF, "moderator": 405}),
     # --- Sign-in and account pages (allauth) ---
     "account_login": Case(a("account_login"), {**each(REDIRECT), "anonymous": 200}),
     "account_logout": Case(a("account_logout"), {**each(200), "anonymous": REDIRECT}),
@@ -324,6 +409,77 @@ POST_MATRIX = {
     "practices:review_reject": Case(
         MATRIX["practices:review_reject"].url, {**STAFF, "moderator": REDIRECT}, "post", {"reason": "Out of scope."}
     ),
+    # Meetings: Kenya's declarations wait for ITC; the world's meeting is public, with one agenda item and one document.
+    "meetings:workspace_participation": Case(MATRIX["meetings:workspace_participation"].url, ACTION_POST, "post", {"delegates": "2"}),
+    "meetings:workspace_presentation": Case(
+        MATRIX["meetings:workspace_presentation"].url, ACTION_POST, "post", {"title": "Kenya's one-stop shop"}
+    ),
+    "meetings:staff_meeting_create": Case(
+        MATRIX["meetings:staff_meeting_create"].url,
+        {**STAFF, "moderator": REDIRECT},
+        "post",
+        {"title": "Webinar", "kind": "workshop", "format": "virtual", "time_zone": "UTC", "starts_at": "2030-03-01T10:00", "ends_at": "2030-03-01T11:00"},
+    ),
+    "meetings:staff_meeting_edit": Case(
+        MATRIX["meetings:staff_meeting_edit"].url,
+        {**STAFF, "moderator": REDIRECT},
+        "post",
+        {"title": "Renamed", "kind": "technical", "format": "hybrid", "time_zone": "Africa/Nairobi", "starts_at": "2030-03-01T09:00", "ends_at": "2030-03-01T17:00"},
+    ),
+    # Already public: refused with a message, back to the meeting's page.
+    "meetings:staff_meeting_publish": Case(MATRIX["meetings:staff_meeting_publish"].url, {**STAFF, "moderator": REDIRECT}, "post"),
+    "meetings:staff_meeting_unpublish": Case(MATRIX["meetings:staff_meeting_unpublish"].url, {**STAFF, "moderator": REDIRECT}, "post"),
+    "meetings:staff_agenda_add": Case(
+        MATRIX["meetings:staff_agenda_add"].url, {**STAFF, "moderator": REDIRECT}, "post", {"agenda-title": "Closing"}
+    ),
+    "meetings:staff_agenda_edit": Case(MATRIX["meetings:staff_agenda_edit"].url, {**STAFF, "moderator": REDIRECT}, "post", {"title": "Welcome"}),
+    "meetings:staff_agenda_remove": Case(MATRIX["meetings:staff_agenda_remove"].url, {**STAFF, "moderator": REDIRECT}, "post"),
+    "meetings:staff_agenda_move": Case(
+        MATRIX["meetings:staff_agenda_move"].url, {**STAFF, "moderator": REDIRECT}, "post", {"direction": "down"}
+    ),
+    # Without a file the upload form comes back with its error (200).
+    "meetings:staff_document_add": Case(MATRIX["meetings:staff_document_add"].url, {**STAFF, "moderator": 200}, "post"),
+    "meetings:staff_document_remove": Case(MATRIX["meetings:staff_document_remove"].url, {**STAFF, "moderator": REDIRECT}, "post"),
+    "meetings:staff_participation_confirm": Case(
+        MATRIX["meetings:staff_participation_confirm"].url, {**STAFF, "moderator": REDIRECT}, "post"
+    ),
+    "meetings:staff_participation_decline": Case(
+        MATRIX["meetings:staff_participation_decline"].url, {**STAFF, "moderator": REDIRECT}, "post"
+    ),
+    "meetings:staff_presentation_confirm": Case(
+        MATRIX["meetings:staff_presentation_confirm"].url, {**STAFF, "moderator": REDIRECT}, "post"
+    ),
+    "meetings:staff_presentation_decline": Case(
+        MATRIX["meetings:staff_presentation_decline"].url, {**STAFF, "moderator": REDIRECT}, "post"
+    ),
+    # The Call to Action: Kenya has not endorsed yet; Colombia's endorsement is declared; the story is a draft.
+    "meetings:cta_declare_endorsement": Case(MATRIX["meetings:cta_declare_endorsement"].url, ACTION_POST, "post", {"endorsed_on": "2024-06-27"}),
+    "meetings:cta_story_create": Case(
+        MATRIX["meetings:cta_story_create"].url, TEAM_ACTION_POST, "post", {"title": "Used the NDC guideline", "save": ""}
+    ),
+    "meetings:cta_story_edit": Case(MATRIX["meetings:cta_story_edit"].url, TEAM_ACTION_POST, "post", {"title": "Renamed", "save": ""}),
+    "meetings:cta_story_submit": Case(MATRIX["meetings:cta_story_submit"].url, TEAM_ACTION_POST, "post"),
+    "meetings:cta_record_endorsement": Case(
+        MATRIX["meetings:cta_record_endorsement"].url, {**STAFF, "moderator": REDIRECT}, "post", {"country": "SN"}
+    ),
+    "meetings:cta_confirm_endorsement": Case(MATRIX["meetings:cta_confirm_endorsement"].url, {**STAFF, "moderator": REDIRECT}, "post"),
+    "meetings:cta_decline_endorsement": Case(MATRIX["meetings:cta_decline_endorsement"].url, {**STAFF, "moderator": REDIRECT}, "post"),
+    "meetings:cta_deliverable_update": Case(
+        MATRIX["meetings:cta_deliverable_update"].url, {**STAFF, "moderator": REDIRECT}, "post", {"status": "in_progress", "progress": 50}
+    ),
+    "meetings:cta_deliverable_event": Case(
+        MATRIX["meetings:cta_deliverable_event"].url,
+        {**STAFF, "moderator": REDIRECT},
+        "post",
+        {"happened_on": "2025-01-15", "title": "Presented at a workshop"},
+    ),
+    "meetings:cta_story_publish": Case(MATRIX["meetings:cta_story_publish"].url, {**STAFF, "moderator": REDIRECT}, "post"),
+    "meetings:cta_story_request_changes": Case(
+        MATRIX["meetings:cta_story_request_changes"].url, {**STAFF, "moderator": REDIRECT}, "post", {"comment": "More detail."}
+    ),
+    "meetings:cta_story_reject": Case(
+        MATRIX["meetings:cta_story_reject"].url, {**STAFF, "moderator": REDIRECT}, "post", {"reason": "Out of scope."}
+    ),
     "countries:staff_invite": Case(
         MATRIX["countries:staff_invite"].url,
         {**STAFF, "moderator": REDIRECT},
@@ -386,7 +542,50 @@ def world(cast, country_a, focal_a, contributor_a, moderator, settings, tmp_path
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     task_result = DBTaskResult.objects.get(pk=send_review_digests.enqueue().id)
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings import services as meeting_services
+
+    # A public meeting with an agenda item and a document; Kenya's participation and presentation, declared.
+    meeting = meeting_services.create_meeting(
+        by=moderator,
+        data={
+            "title": "Technical meeting", "kind": "technical", "format": "hybrid", "time_zone": "Africa/Nairobi",
+            "starts_at": timezone.now() + timedelta(days=30), "ends_at": timezone.now() + timedelta(days=30, hours=8),
+        },
+    )
+    meeting = meeting_services.publish_meeting(meeting, by=moderator)
+    agenda_item = meeting_services.add_agenda_item(meeting, by=moderator, title="Opening")
+    meeting_services.add_agenda_item(meeting, by=moderator, title="Country experiences")
+    meeting_document = meeting_services.add_document(
+        meeting, by=moderator, upload=SimpleUploadedFile("agenda.pdf", b"%PDF-1.4\n%%EOF\n"), title="Agenda", kind="agenda"
+    )
+    participation = meeting_services.declare_participation(meeting, by=focal_a, country=country_a, delegates=3)
+    presentation = meeting_services.declare_presentation(meeting, by=focal_a, country=country_a, title="One-stop shop")
+    from meetings.models import CallToAction, Deliverable, Mandate
+
+    # The Call to Action, a deliverable, Colombia's declared endorsement, and Kenya's stories: a draft and a published one.
+    call = CallToAction.objects.create(slug="call-to-action", title="Call to Action", text="The text.", adopted_on="2024-06-27")
+    mandate = Mandate.objects.create(call=call, kind=Mandate.Kind.EXPERTISE, title="Expertise")
+    deliverable = Deliverable.objects.create(mandate=mandate, title="NDC guideline")
+    endorsement = meeting_services.declare_endorsement(call, country=Country.objects.get(iso2="CO"), by=moderator)
+    story_content = {"title": "Used the NDC guideline", "story": "How.", "used_deliverable": deliverable}
+    story = meeting_services.create_uptake_story(country_a, by=contributor_a, content=story_content)
+    published_story = meeting_services.create_uptake_story(country_a, by=contributor_a, content=story_content)
+    meeting_services.submit_uptake_story(published_story, by=contributor_a)
+    meeting_services.publish_uptake_story(published_story, by=moderator)
     return {
+        "meeting": meeting,
+        "agenda_item": agenda_item,
+        "meeting_document": meeting_document,
+        "participation": participation,
+        "presentation": presentation,
+        "deliverable": deliverable,
+        "endorsement": endorsement,
+        "story": story,
+        "published_story": published_story,
         "import_batch": import_batch,
         "task_result": task_result,
         "attachment": attachment,
@@ -428,10 +627,17 @@ def check(client, world, case, role):
         assert response.status_code == expected, f"{role} {case.method.upper()} {path}: {response.status_code}"
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("key", sorted(MATRIX))
-def test_get_matrix(client, world, key, role):
-    check(client, world, MATRIX[key], role)
+def test_get_matrix(client, world, key):
+    # A GET changes nothing, so every role asks in turn in one world (five times fewer worlds to build).
+    failures = []
+    for role in ROLES:
+        client.logout()
+        try:
+            check(client, world, MATRIX[key], role)
+        except AssertionError as failure:
+            failures.append(str(failure))
+    assert not failures, "\n".join(failures)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -131,7 +131,7 @@ def sitemap_entries(client):
 
 def test_the_sitemap_lists_the_public_pages_in_every_language(client, public_and_hidden):
     guarantee, desk = public_and_hidden["guarantee"], public_and_hidden["desk"]
-    paths = ["/", "/practices/", "/regions/", "/open-data/", "/countries/CO/", "/countries/KE/", f"/practices/{guarantee.pk}/", f"/practices/{desk.pk}/"]
+    paths = ["/", "/practices/", "/regions/", "/open-data/", "/meetings/", "/countries/CO/", "/countries/KE/", f"/practices/{guarantee.pk}/", f"/practices/{desk.pk}/"]
     paths += [f"/regions/{slug}/" for slug in Region.objects.values_list("slug", flat=True)]
     expected = {f"{SITE}/{language}{path}" for path in paths for language in ("en", "fr", "es")}
     assert set(sitemap_entries(client)) == expected
@@ -164,12 +164,12 @@ def test_the_sitemap_lists_nothing_unpublished(client, public_and_hidden):
 
 def test_the_sitemap_reads_a_constant_number_of_queries(client, country_a, country_b, focal_a, focal_b, moderator, django_assert_max_num_queries):
     publish(country_a, moderator, "One")
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         client.get("/sitemap.xml")
     for number in range(10):
         publish(country_b, moderator, f"Practice {number}")
-    with django_assert_max_num_queries(4):
-        assert len(sitemap_entries(client)) == 3 * (4 + Region.objects.count() + 2 + 11)
+    with django_assert_max_num_queries(6):
+        assert len(sitemap_entries(client)) == 3 * (5 + Region.objects.count() + 2 + 11)
 
 
 def test_the_sitemap_and_robots_have_one_address_whatever_the_language(client, db):
@@ -195,3 +195,17 @@ def test_robots_txt_opens_the_public_pages_and_points_to_the_sitemap(client, db)
         "\n"
         f"Sitemap: {SITE}/sitemap.xml\n"
     )
+
+
+def test_the_sitemap_lists_public_meetings_and_the_call_to_action_once_recorded(client, db):
+    from django.core.management import call_command
+
+    from meetings.models import Meeting
+
+    assert "/en/call-to-action/" not in sitemap_entries(client)
+    call_command("load_demo", allow_production=True)
+    Meeting.objects.filter(slug="technical-meeting-2027-04").update(is_published=False)
+    entries = sitemap_entries(client)
+    assert f"{SITE}/en/call-to-action/" in entries
+    assert f"{SITE}/fr/meetings/global-sme-ministerial-meeting-2025/" in entries
+    assert f"{SITE}/en/meetings/technical-meeting-2027-04/" not in entries

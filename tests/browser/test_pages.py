@@ -427,3 +427,71 @@ def test_open_data_page_and_a_citation_are_accessible_and_respect_the_csp(tab, l
         findings += tab.audit_page(path)
     expect(tab.page.locator("a[href$='export.csv?theme=internationalisation-trade']")).to_be_visible()
     assert not findings, report(findings)
+
+
+# --- The Call to Action ---
+
+
+@pytest.fixture
+def call_to_action_record(country_a, country_b, focal_a, contributor_a, moderator):
+    """The Call to Action with its mandates; Kenya's endorsement confirmed, Colombia's declared;
+    a published story of Kenya, one in review and one sent back for changes."""
+    from datetime import date
+
+    from meetings import services as cta_services
+    from meetings.models import Deliverable, DeliverableEvent
+    from tests.meetings.test_call_to_action import make_call, story_content
+
+    call = make_call()
+    guideline = Deliverable.objects.get(title="NDC guideline")
+    DeliverableEvent.objects.create(deliverable=guideline, happened_on=date(2025, 3, 1), title="Presented to ministers", meeting=call.adopted_at)
+    DeliverableEvent.objects.create(deliverable=guideline, happened_on=date(2024, 11, 12), title="Draft shared", link="https://example.org/ndc")
+    cta_services.record_endorsement(call, country=country_a, by=moderator, endorsed_on=date(2024, 6, 27), meeting=call.adopted_at)
+    cta_services.declare_endorsement(call, country=country_b, by=moderator)
+    stories = {}
+    for key, title in [("published", "Ministry of Environment used the NDC guideline"), ("review", "Export agency used it"), ("changes", "SME agency used it")]:
+        story = cta_services.create_uptake_story(country_a, by=contributor_a, content=story_content(title=title, used_deliverable=guideline))
+        cta_services.submit_uptake_story(story, by=contributor_a)
+        stories[key] = story
+    cta_services.publish_uptake_story(stories["published"], by=moderator)
+    cta_services.request_story_changes(stories["changes"], by=moderator, comment="Name the institution.")
+    return {"call": call, "guideline": guideline, **stories}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_call_to_action_pages_are_accessible_and_respect_the_csp(tab, second_tab, language, call_to_action_record, focal_a, moderator):
+    record = call_to_action_record
+    findings = []
+    findings += tab.audit_page(f"/{language}/call-to-action/")
+    expect(tab.page.locator("progress").first).to_be_attached()
+    if os.environ.get("SCREENSHOTS") == "1":
+        tab.screenshot(f"call-to-action-{language}")
+    findings += tab.audit_page(f"/{language}/call-to-action/stories/{record['published'].pk}/")
+    findings += tab.audit_page(f"/{language}/call-to-action/stories/{record['review'].pk}/", status=404)
+    findings += tab.audit_page(f"/{language}/countries/KE/")
+    tab.sign_in(focal_a, language=language)
+    for path in [
+        f"/{language}/workspace/KE/call-to-action/",
+        f"/{language}/workspace/KE/call-to-action/stories/new/",
+        f"/{language}/workspace/KE/call-to-action/stories/{record['changes'].pk}/",
+        f"/{language}/workspace/KE/call-to-action/stories/{record['changes'].pk}/edit/",
+    ]:
+        findings += tab.audit_page(path)
+    # The declaration form of a country that has not endorsed yet, as staff see it.
+    second_tab.sign_in(moderator, language=language, totp=True, findings=findings)
+    for path in [
+        f"/{language}/workspace/CO/call-to-action/",
+        f"/{language}/staff/call-to-action/",
+        f"/{language}/staff/call-to-action/endorsements/new/",
+        f"/{language}/staff/call-to-action/deliverables/{record['guideline'].pk}/",
+        f"/{language}/staff/call-to-action/stories/",
+        f"/{language}/staff/call-to-action/stories/{record['review'].pk}/",
+    ]:
+        findings += second_tab.audit_page(path)
+    # A progress figure outside 0-100: the form comes back with its error, accessibly.
+    second_tab.go(f"/{language}/staff/call-to-action/deliverables/{record['guideline'].pk}/")
+    second_tab.page.locator("[name=progress]").fill("101")
+    second_tab.page.locator("form[action$='/progress/'] button[type=submit]").click()
+    expect(second_tab.page.locator(".error-summary")).to_be_visible()
+    findings += second_tab.audit("progress outside 0-100")
+    assert not findings, report(findings)
