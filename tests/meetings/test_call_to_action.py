@@ -492,6 +492,9 @@ def test_the_public_page_shows_only_confirmed_endorsements_and_published_stories
     assert "Iraq-style uptake" in page and "Still in review" not in page
     assert reverse("practices:practice_detail", args=[peer_practice.pk]) in page
     assert "<progress" in page and "Progress: 40%" in page
+    # The Regions page's map, with the endorsement's own words.
+    assert 'aria-label="World map of the countries that endorsed the Call to Action"' in page
+    assert "Countries whose endorsement ITC confirmed are shaded." in page
     for pillar in Theme.objects.filter(is_pillar=True):
         assert pillar.name in page
 
