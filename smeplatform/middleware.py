@@ -47,6 +47,27 @@ class StaffTwoFactorMiddleware:
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+# The read-only JSON API is public (it sends Access-Control-Allow-Origin: *): other sites may load it.
+PUBLIC_API_PREFIX = "/api/"
+
+
+class CrossOriginResourcePolicyMiddleware:
+    """Tells browsers that only this site may load our responses, except the public JSON API.
+
+    Django sets no Cross-Origin-Resource-Policy header itself; without one, any site may embed
+    a signed-in user's file downloads and pages as no-cors subresources.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = "cross-origin" if request.path_info.startswith(PUBLIC_API_PREFIX) else "same-origin"
+        response.headers.setdefault("Cross-Origin-Resource-Policy", policy)
+        return response
+
+
 class RememberLanguageMiddleware:
     """Keeps the language a signed-in user last read the site in, for the e-mails they are sent.
 
