@@ -22,6 +22,12 @@ MODERATOR_MODEL_PERMISSIONS = {
         "practicerevision": ["view"],
         "reviewevent": ["view"],
     },
+    # The Call to Action's text, mandates and deliverables (their progress changes on the staff pages).
+    "meetings": {
+        "calltoaction": ["view", "add", "change"],
+        "mandate": ["view", "add", "change"],
+        "deliverable": ["view", "add", "change"],
+    },
 }
 
 

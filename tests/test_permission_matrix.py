@@ -347,6 +347,9 @@ _admin_model("practices_targetgroup", "target_group", view=True, add=True, chang
 _admin_model("practices_practice", "practice", view=True)
 _admin_model("practices_practicerevision", "revision", view=True)
 _admin_model("practices_reviewevent", "review_event", view=True)
+# The Call to Action's own record: staff keep it in the admin (no deletion).
+_admin_model("meetings_calltoaction", "call", view=True, add=True, change=True)
+_admin_model("meetings_mandate", "mandate", view=True, add=True, change=True)
 # The e-mail queue is for the technical administrators (superusers).
 _admin_model("django_tasks_database_dbtaskresult", "task_result", view=False)
 MATRIX["admin:auth_user_password_change"] = Case(
@@ -583,6 +586,8 @@ def world(cast, country_a, focal_a, contributor_a, moderator, settings, tmp_path
         "participation": participation,
         "presentation": presentation,
         "deliverable": deliverable,
+        "call": call,
+        "mandate": mandate,
         "endorsement": endorsement,
         "story": story,
         "published_story": published_story,

@@ -607,3 +607,17 @@ def test_the_country_page_queries_do_not_grow_with_its_record(client, public_rec
     before = count_queries(client, url)
     add_more_record(call, moderator, guideline, meeting, peer_practice)
     assert count_queries(client, url) == before
+
+
+def test_staff_keep_the_mandates_in_the_admin_but_progress_only_changes_on_the_staff_page(client, moderator, db):
+    from meetings.models import CallToAction, Deliverable, Mandate
+
+    call = CallToAction.objects.create(slug="cta", title="Call to Action", text="The text.", adopted_on="2025-07-24")
+    mandate = Mandate.objects.create(call=call, kind=Mandate.Kind.EXPERTISE, title="Expertise")
+    Deliverable.objects.create(mandate=mandate, title="NDC guideline", progress=40)
+    client.force_login(moderator)
+    page = client.get(reverse("admin:meetings_mandate_change", args=[mandate.pk])).content.decode()
+    assert 'name="deliverables-0-title"' in page
+    assert 'name="deliverables-0-progress"' not in page and "40" in page
+    assert client.get(reverse("admin:meetings_calltoaction_add")).status_code == 200
+    assert client.get(reverse("admin:meetings_calltoaction_delete", args=[call.pk])).status_code == 403
