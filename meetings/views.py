@@ -415,20 +415,6 @@ def _current_call_or_404():
     return call
 
 
-def _cta_errors(form, error):
-    """Put a service's ValidationError next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _cta_fail(request, error):
-    for message in error.messages:
-        messages.error(request, message)
-
-
 def _mark_progress(deliverables, today):
     """Set .timeline (newest first) and .no_recent_progress on each deliverable.
 
@@ -571,7 +557,7 @@ def cta_declare_endorsement(request, country, membership):
                 call, country=country, by=request.user, endorsed_on=form.cleaned_data["endorsed_on"], meeting=form.cleaned_data["meeting"]
             )
         except ValidationError as error:
-            _cta_fail(request, error)
+            _flash(request, error)
         else:
             messages.success(request, _("Endorsement declared. ITC will confirm it, and then it shows on the public pages."))
     else:
@@ -598,7 +584,7 @@ def _submit_after_saving(request, story):
         services.submit_uptake_story(story, by=request.user)
     except ValidationError as error:
         messages.warning(request, _("Draft saved, but not submitted."))
-        _cta_fail(request, error)
+        _flash(request, error)
         return False
     messages.success(request, _("Submitted to ITC for review. Its status shows on this page."))
     return True
@@ -611,7 +597,7 @@ def cta_story_create(request, country, membership):
         try:
             story = services.create_uptake_story(country, by=request.user, content=form.content())
         except ValidationError as error:
-            _cta_errors(form, error)
+            _show_errors(form, error)
         else:
             _submit_after_saving(request, story)
             return redirect("meetings:cta_story_workspace", iso2=country.iso2, pk=story.pk)
@@ -629,7 +615,7 @@ def cta_story_edit(request, country, membership, pk):
         try:
             services.save_uptake_story(story, by=request.user, content=form.content())
         except ValidationError as error:
-            _cta_errors(form, error)
+            _show_errors(form, error)
         else:
             _submit_after_saving(request, story)
             return redirect("meetings:cta_story_workspace", iso2=country.iso2, pk=story.pk)
@@ -656,7 +642,7 @@ def cta_story_submit(request, country, membership, pk):
     try:
         services.submit_uptake_story(story, by=request.user)
     except ValidationError as error:
-        _cta_fail(request, error)
+        _flash(request, error)
     else:
         messages.success(request, _("Submitted to ITC for review. Its status shows on this page."))
     return redirect("meetings:cta_story_workspace", iso2=country.iso2, pk=story.pk)
@@ -684,7 +670,7 @@ def _decide_endorsement(request, pk, decide, success_message):
     try:
         decide(endorsement)
     except ValidationError as error:
-        _cta_fail(request, error)
+        _flash(request, error)
     else:
         messages.success(request, success_message % {"country": endorsement.country.name})
     return redirect("meetings:cta_staff")
@@ -720,7 +706,7 @@ def cta_record_endorsement(request):
         try:
             services.record_endorsement(call, country=data["country"], by=request.user, endorsed_on=data["endorsed_on"], meeting=data["meeting"])
         except ValidationError as error:
-            _cta_errors(form, error)
+            _show_errors(form, error)
         else:
             messages.success(request, _("The endorsement of %(country)s is recorded.") % {"country": data["country"].name})
             return redirect("meetings:cta_staff")
@@ -753,7 +739,7 @@ def cta_deliverable_update(request, pk):
         try:
             services.update_deliverable(deliverable, by=request.user, status=form.cleaned_data["status"], progress=form.cleaned_data["progress"])
         except ValidationError as error:
-            _cta_errors(form, error)
+            _show_errors(form, error)
         else:
             messages.success(request, _("The deliverable's status and progress are saved."))
             return redirect("meetings:cta_deliverable", pk=deliverable.pk)
@@ -769,7 +755,7 @@ def cta_deliverable_event(request, pk):
         try:
             services.add_deliverable_event(deliverable, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _cta_errors(form, error)
+            _show_errors(form, error)
         else:
             messages.success(request, _("The event is added to the deliverable's timeline."))
             return redirect("meetings:cta_deliverable", pk=deliverable.pk)
@@ -817,9 +803,9 @@ def _decide_story(request, pk, form_class, form_name, decide, success_message):
         decide(story, form.cleaned_data)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
-            _cta_errors(form, error)
+            _show_errors(form, error)
             return _story_review_page(request, story, {form_name: form})
-        _cta_fail(request, error)
+        _flash(request, error)
         return redirect("meetings:cta_story_review", pk=story.pk)
     messages.success(request, success_message)
     return redirect("meetings:cta_story_queue")

@@ -15,10 +15,9 @@ LATEST_PRACTICES = 6
 
 def _coverage(published):
     """How many countries, and in how many M49 regions, own or co-own a published practice: one query."""
-    covered = Country.objects.filter(
-        Q(pk__in=published.values("owner")) | Q(pk__in=published.filter(co_owners__isnull=False).values("co_owners"))
-    )
-    return covered.aggregate(countries=Count("pk"), regions=Count("region", distinct=True))
+    # Practice.countries holds owner and co-owners alike.
+    covered = Country.objects.filter(listed_practices__in=published)
+    return covered.aggregate(countries=Count("pk", distinct=True), regions=Count("region", distinct=True))
 
 
 def home(request):
