@@ -1,3 +1,5 @@
+import re
+
 from allauth.account.forms import LoginForm
 from allauth.mfa.base.forms import AuthenticateForm
 from django import forms
@@ -43,6 +45,35 @@ class StaffInviteForm(InviteMemberForm):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class ContextWordsPasswordValidator:
+    """Refuses a password made mostly of this site's own names, the first words a guesser tries.
+
+    A password validator (AUTH_PASSWORD_VALIDATORS): once these words, spaces and punctuation are
+    taken out, at least MIN_REMAINDER characters must be left. docs/security/asvs-accounts.md lists them.
+    """
+
+    WORDS = sorted(
+        ["sme", "msme", "smes", "itc", "intracen", "international", "trade", "centre", "center",
+         "platform", "policy", "ministerial", "password"],
+        key=len,
+        reverse=True,
+    )
+    MIN_REMAINDER = 8
+
+    def validate(self, password, user=None):
+        remainder = re.sub(r"[\W_]+", "", password.lower())
+        for word in self.WORDS:
+            remainder = remainder.replace(word, "")
+        if len(remainder) < self.MIN_REMAINDER:
+            raise forms.ValidationError(
+                _("This password is made mostly of the names of the platform or of ITC."),
+                code="password_context_words",
+            )
+
+    def get_help_text(self):
+        return _("Your password cannot be made mostly of the names of the platform or of ITC.")
 
 
 class AcceptInvitationForm(forms.Form):
