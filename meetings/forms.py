@@ -44,8 +44,16 @@ def in_zone(value, zone):
     """The instant a wall-clock time of the meeting's zone stands for.
 
     The field made the entered time aware in the request's time zone; its wall clock is what was typed.
+    A time near year 1 or 9999 may fall outside the calendar once in UTC, as the database keeps it: refused.
     """
-    return timezone.make_aware(timezone.make_naive(value), zone) if value else value
+    if not value:
+        return value
+    instant = timezone.make_aware(timezone.make_naive(value), zone)
+    try:
+        instant.astimezone(zoneinfo.ZoneInfo("UTC"))
+    except OverflowError:
+        raise forms.ValidationError(_("Choose a date between the years 1 and 9999."), code="out_of_range") from None
+    return instant
 
 
 class MeetingForm(forms.Form):
@@ -84,7 +92,10 @@ class MeetingForm(forms.Form):
         if cleaned.get("time_zone"):
             zone = zoneinfo.ZoneInfo(cleaned["time_zone"])
             for name in ("starts_at", "ends_at"):
-                cleaned[name] = in_zone(cleaned.get(name), zone)
+                try:
+                    cleaned[name] = in_zone(cleaned.get(name), zone)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
         return cleaned
 
 
@@ -156,6 +167,11 @@ class EndorsementDeclarationForm(forms.Form):
     endorsed_on = forms.DateField(label=_("Endorsed on"), required=False, widget=DateInput)
     meeting = _meeting_field()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A country names only a meeting it can see: one in preparation does not exist for delegates.
+        self.fields["meeting"].queryset = Meeting.objects.public().order_by("-starts_at")
+
 
 class EndorsementRecordForm(EndorsementDeclarationForm):
     country = forms.ModelChoiceField(
@@ -166,6 +182,8 @@ class EndorsementRecordForm(EndorsementDeclarationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].queryset = Country.objects.by_name()
+        # Staff record what they know, at any meeting.
+        self.fields["meeting"].queryset = Meeting.objects.order_by("-starts_at")
 
 
 class DeclineForm(forms.Form):

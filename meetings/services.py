@@ -396,6 +396,8 @@ def declare_endorsement(call, *, country, by, endorsed_on=None, meeting=None):
     """A country's focal point (or staff on its behalf) declares that it endorsed the Call to Action."""
     _require_focal_point_or_staff(by, country)
     _check_endorsement_details(endorsed_on=endorsed_on, meeting=meeting)
+    if meeting is not None:
+        _require_meeting_visible(meeting, by)
     with transaction.atomic():
         endorsement = _create_endorsement(call, country=country, endorsed_on=endorsed_on, meeting=meeting, recorded_by=by)
         record(Action.ENDORSEMENT_DECLARED, by=by, country=country, meeting=meeting, to_status=Confirmation.DECLARED, note=call.title)
