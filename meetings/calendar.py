@@ -36,7 +36,8 @@ def calendar_response(meetings, request, *, name, filename=None):
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    # An X- property is written as given: a line break in a meeting's title would end it (icalendar refuses, a 500).
+    calendar.add("x-wr-calname", " ".join(name.split()))
     for meeting in meetings:
         calendar.add_component(_event(meeting, request))
     calendar.add_missing_timezones()

@@ -2,11 +2,13 @@
 
 Accepted: PDF, and the Office Open XML and OpenDocument formats (.docx .xlsx .pptx .odt .ods .odp).
 Refused: anything else (an executable renamed to .pdf, HTML dressed as a document), encrypted
-PDFs, PDFs that carry scripts, actions or embedded files, Office files with macros, legacy binary
-Office files (they cannot be checked for macros: save them as .docx or PDF), archives that would
-expand beyond reason (zip bombs), and files over the size limit.
+PDFs, PDFs that carry scripts, actions or embedded files, polyglots (a PDF that is also a web page
+or a ZIP archive), Office files with macros, legacy binary Office files (they cannot be checked for
+macros: save them as .docx or PDF), archives that would expand beyond reason (zip bombs: judged by
+the sizes they declare, never by expanding them), and files over the size limit.
 """
 
+import io
 import re
 import zipfile
 import zlib
@@ -34,6 +36,11 @@ PDF_NAME = re.compile(rb"/[A-Za-z0-9#]+")
 PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_ENTRIES = 10_000
+# Office XML compresses about 5 to 20 times; far more is a zip bomb. Small archives may expand freely.
+MAX_COMPRESSION_RATIO = 100
+RATIO_FREE_SIZE = 10 * 1024 * 1024
+# Markup a browser would run, were the file ever read as a web page (a PDF/HTML polyglot).
+HTML_IN_PDF = re.compile(rb"<(?:script|html|body|iframe)[\s>/]|<svg[\s/][^>]{0,200}\bon[a-z]+\s*=", re.I)
 
 
 @dataclass
@@ -58,6 +65,10 @@ def _pdf_names(data):
 def _check_pdf(data):
     if b"/Encrypt" in data:
         raise ValidationError(_("This PDF is encrypted or password-protected. Save it without protection and upload it again."))
+    if HTML_IN_PDF.search(data):
+        raise ValidationError(_("This PDF also contains web page code (HTML or scripts), which is not accepted. Print it to a new PDF and upload that."))
+    if _holds_zip(data):
+        raise ValidationError(_("This PDF also holds a ZIP archive, which is not accepted. Print it to a new PDF and upload that."))
     active = sorted({name.decode("latin-1") for name in _pdf_names(data) if name in ACTIVE_PDF_NAMES})
     if active:
         raise ValidationError(
@@ -67,6 +78,16 @@ def _check_pdf(data):
     return CheckedFile(PDF, "pdf")
 
 
+def _holds_zip(data):
+    """Whether a ZIP archive's directory ends the file (a PDF/ZIP polyglot): zipfile finds it past any leading data."""
+    if b"PK\x05\x06" not in data[-66_000:]:
+        return False
+    try:
+        return bool(zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+
+
 def _check_zip(upload):
     upload.seek(0)
     try:
@@ -74,7 +95,9 @@ def _check_zip(upload):
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise ValidationError(_("This file is damaged or not a document we accept.")) from None
-    if len(entries) > MAX_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED:
+    expanded = sum(entry.file_size for entry in entries)
+    too_dense = expanded > RATIO_FREE_SIZE and expanded > MAX_COMPRESSION_RATIO * upload.size
+    if len(entries) > MAX_ENTRIES or expanded > MAX_UNCOMPRESSED or too_dense:
         raise ValidationError(_("This file expands to far more than its size: it is refused."))
     names = {entry.filename for entry in entries}
     if any(name.lower().endswith("vbaproject.bin") or "/macros/" in name.lower() or name.startswith("Basic/") for name in names):

@@ -53,7 +53,8 @@ def _send(messages):
     for user, subject, template, context in messages:
         with translation.override(user.language):
             datatuple.append(
-                (SUBJECT_PREFIX + str(subject()), render_to_string(template, {**context, "user": user}), None, [user.email])
+                # A subject is one line: a title typed with a line break would make the whole batch fail to send.
+                (SUBJECT_PREFIX + " ".join(str(subject()).split()), render_to_string(template, {**context, "user": user}), None, [user.email])
             )
     return send_mass_mail(datatuple)
 
@@ -135,9 +136,12 @@ def send_review_digests():
             .select_related("practice__owner", "revision")
             .order_by("created_at")
         )
-        # Mark first: a crash after sending must not send the same summary again tomorrow.
-        User.objects.filter(pk=user.pk).update(last_review_digest_at=now)
-        if not events:
+        # Mark first: a crash after sending must not send the same summary again tomorrow. Only if
+        # the mark is still the one read: two runs at once (cron on two machines) send one summary.
+        claimed = User.objects.filter(pk=user.pk, last_review_digest_at=user.last_review_digest_at).update(
+            last_review_digest_at=now
+        )
+        if not claimed or not events:
             continue
         with translation.override(user.language):
             context = {
