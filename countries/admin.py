@@ -1,9 +1,32 @@
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import AuditEvent, Country, Invitation, Membership, Region, User
+
+
+class CheckedChangeList(ChangeList):
+    """The admin's lists, answering two queries Django would take to an error page as wrong lookups
+    (a redirect with the admin's message): a NUL, which PostgreSQL cannot compare, and a date
+    drill-down year of forty digits, whose overflow Django does not catch."""
+
+    def get_filters(self, request):
+        if any("\x00" in name or any("\x00" in value for value in values) for name, values in request.GET.lists()):
+            raise IncorrectLookupParameters("NUL in the query")
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class CheckedChangeListMixin:
+    """For every ModelAdmin of the project."""
+
+    def get_changelist(self, request, **kwargs):
+        return CheckedChangeList
 
 
 class MembershipInline(admin.TabularInline):
@@ -18,7 +41,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(CheckedChangeListMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "country", "is_active", "is_staff", "last_login"]
     list_filter = ["is_active", "is_staff", "is_superuser", "groups", "membership__role", "membership__country__region"]
@@ -40,9 +63,14 @@ class UserAdmin(BaseUserAdmin):
         membership = getattr(user, "membership", None)
         return membership.country if membership else "—"
 
+    def has_delete_permission(self, request, obj=None):
+        # Deactivate instead (untick "active"): deleting would blank the author of their practices
+        # and history and drop their membership with no record in the team's history.
+        return False
+
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ["name_en", "code", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["name_en", "name_fr", "name_es", "code"]
@@ -56,7 +84,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ["name_en", "iso2", "iso3", "region", "subregion", "account_opened_at", "profile_updated_at"]
     list_filter = [("account_opened_at", admin.EmptyFieldListFilter), "region", "subregion", "is_ldc", "is_lldc", "is_sids"]
     search_fields = ["name_en", "name_fr", "name_es", "iso2", "iso3", "m49_code"]
@@ -81,7 +109,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ["user", "country", "role", "created_at"]
     list_filter = ["role", "country__region"]
     search_fields = ["user__email", "user__full_name", "country__name_en", "country__iso2"]
@@ -100,7 +128,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ["email", "country", "role", "status", "invited_by", "created_at", "expires_at", "accepted_at"]
     list_filter = ["status", "role", "country__region"]
     search_fields = ["email", "country__name_en", "country__iso2"]
@@ -115,9 +143,13 @@ class InvitationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Revoked from the product, which records it; the invitation's history stays.
+        return False
+
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor", "country", "action", "subject"]
     list_filter = ["action", "country__region"]
     search_fields = ["subject", "actor__email", "country__name_en"]
