@@ -399,7 +399,7 @@ def test_country_members_cannot_import(client, staff, focal_a, contributor_a):
     assert ImportBatch.objects.count() == 1 and not Practice.objects.exists()
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client):
+def test_anonymous_visitors_are_sent_to_sign_in(client, db):
     response = client.get(reverse("practices:import_start"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
