@@ -9,10 +9,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -20,9 +24,10 @@ from django.views.decorators.http import require_POST
 from meetings.models import Confirmation, UptakeStory
 from practices.figures import moderation_figures
 from practices.models import Practice
+from smeplatform import pagecache
 
 from . import services
-from .access import is_moderator, may_manage, membership_of, staff_view, workspace_view
+from .access import is_country_code, is_moderator, may_manage, membership_of, staff_view, workspace_view
 from .forms import AcceptInvitationForm, CountryProfileForm, InviteMemberForm, RoleForm, StaffInviteForm
 from .models import AuditEvent, Country, Invitation, Membership, Region, User, localized_field
 
@@ -72,15 +77,47 @@ def country_list(request):
     return render(request, "countries/country_list.html", {"regions": regions})
 
 
+COUNTRY_PRACTICES_PER_THEME = 6
+
+
+def _practices_by_theme(country):
+    """The country's published practices by theme: the newest few of each, and how many there are.
+
+    One query however many practices the country has (a row number per theme, in the database);
+    the browse page, filtered by country and theme, lists them all.
+    """
+    ThemeLink = Practice.themes.through
+    listed = Practice.countries.through.objects.filter(country=country, practice=OuterRef("practice"))
+    links = (
+        ThemeLink.objects.filter(Exists(listed), practice__status=Practice.Status.PUBLISHED)
+        .annotate(
+            row=Window(RowNumber(), partition_by=F("theme"), order_by=[F("practice__published_at").desc(), F("practice").desc()]),
+            total=Window(Count("*"), partition_by=F("theme")),
+        )
+        .filter(row__lte=COUNTRY_PRACTICES_PER_THEME)
+        .select_related("practice", "theme")
+    )
+    themes = {}
+    for link in links:
+        entry = themes.setdefault(link.theme, {"theme": link.theme, "practices": [], "total": link.total})
+        entry["practices"].append(link.practice)
+    return {
+        "practice_count": PracticeCounts.current().per_country.get(country.pk, 0),
+        "themes": sorted(themes.values(), key=lambda entry: (entry["theme"].position, entry["theme"].name)),
+    }
+
+
 def country_detail(request, iso2):
-    country = get_object_or_404(Country.objects.with_regions(), iso2=iso2.upper())
-    practices = Practice.objects.published().of_country(country).prefetch_related("themes").order_by("title")
-    by_theme = {}
-    for practice in practices:
-        for theme in practice.themes.all():
-            by_theme.setdefault(theme, []).append(practice)
-    themes = sorted(by_theme.items(), key=lambda item: (item[0].position, item[0].name))
-    context = {"country": country, "practices": practices, "themes": themes}
+    if not is_country_code(iso2):
+        raise Http404
+    # Kept by the worker, per language, until anything public changes.
+    context = pagecache.memoized("country-page", lambda: _country_context(iso2.upper()), iso2.upper(), get_language())
+    return render(request, "countries/country_detail.html", context)
+
+
+def _country_context(iso2):
+    country = get_object_or_404(Country.objects.with_regions(), iso2=iso2)
+    context = {"country": country, **_practices_by_theme(country)}
     # Meetings: what ITC confirmed of the country's participation and presentations, at public meetings.
     context["meetings_attended"] = country.participations.public().select_related("meeting").order_by("-meeting__starts_at")
     context["presentations_given"] = (
@@ -92,7 +129,9 @@ def country_detail(request, iso2):
     # The Call to Action: the endorsements ITC confirmed and the published uptake stories.
     context["endorsements"] = country.endorsements.filter(status=Confirmation.CONFIRMED).select_related("call", "meeting").order_by("call__adopted_on")
     context["uptake_stories"] = UptakeStory.objects.published().filter(country=country).select_related("used_deliverable", "used_practice__owner")
-    return render(request, "countries/country_detail.html", context)
+    for key in ("meetings_attended", "presentations_given", "endorsements", "uptake_stories"):
+        context[key] = list(context[key])
+    return context
 
 
 # --- Invitations (the link in the e-mail) ---
@@ -390,32 +429,44 @@ def world_map():
         return json.load(handle)
 
 
-def _published_practices_by_country():
-    """{country id: ids of the published practices it owns or co-owns}, in one query.
+REGION_LEVELS = ("region", "subregion", "intermediate_region")
 
-    A practice shared by two countries counts for each of them.
+
+class PracticeCounts:
+    """Published practices per country and per region (any level), counted in the database.
+
+    A practice shared by two countries counts for each of them, and once for a region holding
+    both. Two queries whatever the number of practices; kept by the worker until anything public
+    changes (smeplatform.pagecache).
     """
-    practices = {}
-    for practice_id, owner_id, co_owner_id in Practice.objects.published().values_list("pk", "owner_id", "co_owners"):
-        practices.setdefault(owner_id, set()).add(practice_id)
-        if co_owner_id is not None:
-            practices.setdefault(co_owner_id, set()).add(practice_id)
-    return practices
 
+    def __init__(self):
+        listed = Practice.countries.through.objects.filter(practice__status=Practice.Status.PUBLISHED)
+        parts = [
+            listed.annotate(kind=Value(kind), place=F(path)).values("kind", "place").annotate(n=counted).order_by()
+            for kind, path, counted in (
+                ("country", "country", Count("*")),
+                *((("region", f"country__{level}", Count("practice", distinct=True)) for level in REGION_LEVELS)),
+            )
+        ]
+        self.per_country, self.per_region = {}, {}
+        for kind, place, n in parts[0].union(*parts[1:], all=True).values_list("kind", "place", "n"):
+            if place is not None:
+                (self.per_country if kind == "country" else self.per_region)[place] = n
 
-def _count_practices(countries, practices_of):
-    """Set country.practice_count on each country; the figures of the group they make."""
-    practices = set()
-    for country in countries:
-        own = practices_of.get(country.pk, set())
-        country.practice_count = len(own)
-        practices |= own
-    return {
-        "countries": len(countries),
-        "participating": sum(1 for country in countries if country.is_participating),
-        # Each practice once, however many of the group's countries share it.
-        "practices": len(practices),
-    }
+    @classmethod
+    def current(cls):
+        return pagecache.memoized("practice-counts", cls, shared=True)
+
+    def figures(self, countries, region):
+        """Set country.practice_count on each country; the figures of the region they make up."""
+        for country in countries:
+            country.practice_count = self.per_country.get(country.pk, 0)
+        return {
+            "countries": len(countries),
+            "participating": sum(1 for country in countries if country.is_participating),
+            "practices": self.per_region.get(region.pk, 0),
+        }
 
 
 def _places_below(country, region):
@@ -468,7 +519,8 @@ def _map_layers(countries):
             "url": reverse("countries:country_detail", args=[country.iso2]) if linked else "",
             "label": label,
             "shade": _shade(country),
-            "d": shape.get("d", ""),
+            # An outline is drawn from the static SVG file of outlines (cached by browsers).
+            "outline": f"m{country.m49_code}" if "d" in shape else "",
             "point": shape.get("point"),
         }
         layers["point" in shape, linked].append(item)
@@ -488,9 +540,16 @@ def _region_tree():
 
 
 def region_map(request):
+    # The map and its 250 rows: rendered once per language and kept until anything public changes.
+    body = pagecache.memoized("region-map", lambda: render_to_string("countries/_region_map_body.html", _region_map_context()), get_language())
+    return render(request, "countries/region_map.html", {"body": body})
+
+
+def _region_map_context():
     countries = list(Country.objects.with_regions().by_name())
-    practices_of = _published_practices_by_country()
-    _count_practices(countries, practices_of)
+    counts = PracticeCounts.current()
+    for country in countries:
+        country.practice_count = counts.per_country.get(country.pk, 0)
     countries_in = {}
     for country in countries:
         country.places = _places_below(country, country.region)
@@ -498,41 +557,43 @@ def region_map(request):
     regions = _region_tree()
     for branch in regions:
         branch["countries"] = countries_in.get(branch["region"].pk, [])
-        branch["figures"] = _count_practices(branch["countries"], practices_of)
-    context = {
+        branch["figures"] = counts.figures(branch["countries"], branch["region"])
+    return {
         "world_map": world_map(),
         "dot_radius": MAP_DOT_RADIUS,
         "layers": _map_layers(countries),
         "legend": _map_legend(),
         "regions": regions,
     }
-    return render(request, "countries/region_map.html", context)
 
 
 def region_detail(request, slug):
     region = get_object_or_404(Region.objects.select_related("parent__parent"), slug=slug)
     field = COUNTRY_FIELD_OF_LEVEL[region.level]
     countries = list(Country.objects.with_regions().filter(**{field: region}).by_name())
-    practices_of = _published_practices_by_country()
+    counts = PracticeCounts.current()
     for country in countries:
         country.places = _places_below(country, region)
     children = list(region.children.order_by(localized_field("name")))
     for child in children:
         members = [country for country in countries if child in (country.subregion, country.intermediate_region)]
-        child.figures = _count_practices(members, practices_of)
+        child.figures = counts.figures(members, child)
+    listed_here = Practice.countries.through.objects.filter(practice=OuterRef("pk"), **{f"country__{field}": region})
     practices = (
         Practice.objects.published()
-        .filter(Q(**{f"owner__{field}": region}) | Q(**{f"co_owners__{field}": region}))
-        .distinct()
+        .filter(Exists(listed_here))
         .select_related("owner")
         .order_by("-published_at", "-pk")
     )
+    figures = counts.figures(countries, region)
+    paginator = Paginator(practices, REGION_PRACTICES_PER_PAGE)
+    paginator.count = figures["practices"]  # the same practices, already counted
     context = {
         "region": region,
         "parents": [parent for parent in (region.parent and region.parent.parent, region.parent) if parent],
         "children": children,
         "countries": countries,
-        "figures": _count_practices(countries, practices_of),
-        "page": Paginator(practices, REGION_PRACTICES_PER_PAGE).get_page(request.GET.get("page")),
+        "figures": figures,
+        "page": paginator.get_page(request.GET.get("page")),
     }
     return render(request, "countries/region_detail.html", context)

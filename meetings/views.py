@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from countries.models import Country, localized_field
 from countries.views import MAP_DOT_RADIUS, world_map
 from practices.forms import NoteForm, RejectForm, RequestChangesForm
 from practices.models import Practice
+from smeplatform import pagecache
 from practices.views import _download
 
 from . import calendar, services
@@ -449,7 +451,8 @@ def _endorsement_map(endorsed_ids):
             "url": reverse("countries:country_detail", args=[country.iso2]) if endorsed else "",
             "label": _("%(country)s: endorsed") % {"country": country.name} if endorsed else country.name,
             "shade": MAP_ENDORSED if endorsed else MAP_NOT_ENDORSED,
-            "d": shape.get("d", ""),
+            # An outline is drawn from the static SVG file of outlines (cached by browsers).
+            "outline": f"m{country.m49_code}" if "d" in shape else "",
             "point": shape.get("point"),
         }
         layers["point" in shape, endorsed].append(item)
@@ -469,6 +472,12 @@ def _published_stories():
 
 
 def call_to_action(request):
+    # Kept by the worker, per language and day, until anything public changes.
+    context = pagecache.memoized("call-to-action-page", _call_to_action_context, get_language(), timezone.localdate())
+    return render(request, "meetings/cta_detail.html", context)
+
+
+def _call_to_action_context():
     call = _current_call_or_404()
     mandates = list(
         call.mandates.prefetch_related(
@@ -491,7 +500,7 @@ def call_to_action(request):
     stories = _with_public_practice(list(_published_stories().order_by("-published_at", "-pk")))
     context = {
         "call": call,
-        "pillars": call.pillars.order_by("position", "pk"),
+        "pillars": list(call.pillars.order_by("position", "pk")),
         "mandates": mandates,
         "endorsement_count": len(endorsements),
         "by_region": by_region,
@@ -503,7 +512,7 @@ def call_to_action(request):
         "stale_after_months": round(Deliverable.STALE_AFTER_DAYS / 30.5),
         "has_sample": any(e.is_sample for e in endorsements) or any(s.is_sample for s in stories),
     }
-    return render(request, "meetings/cta_detail.html", context)
+    return context
 
 
 def call_to_action_story(request, pk):

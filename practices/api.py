@@ -18,6 +18,8 @@ from django.views.decorators.http import require_safe
 
 from countries.models import Region
 
+from smeplatform import pagecache
+
 from . import openapi, opendata
 from .filters import PracticeFilter
 from .models import InstrumentType, Practice, TargetGroup, Theme
@@ -146,30 +148,40 @@ def practice_list(request):
     if errors:
         return _errors(errors, 400)
     paginator = Paginator(opendata.with_public_relations(filterset.ordered()), page_size)
+    paginator.count = pagecache.memoized("browse-count", filterset.ordered().count, filterset.selection, shared=True)
     if page_number > paginator.num_pages:
         return _errors({"page": [f"There is no page {page_number}: the last page is {paginator.num_pages}."]}, 404)
-    page = paginator.page(page_number)
     base_url = _base_url(request)
-    return JsonResponse(
-        {
+
+    def records():
+        page = paginator.page(page_number)
+        return {
             "count": paginator.count,
             "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
             "previous": _page_url(request, page.previous_page_number()) if page.has_previous() else None,
             "results": [opendata.practice_record(practice, base_url=base_url) for practice in page.object_list],
         }
+
+    # Kept by the worker until anything public changes, per address asked for.
+    return JsonResponse(
+        pagecache.memoized("api-practices", records, base_url, request.get_full_path())
     )
 
 
 @api_view
 def practice_detail(request, pk):
     # An id no row can have is not found (the database would refuse to compare it).
-    practice = None
-    if 0 < pk < 2**63:
-        practice = opendata.with_public_relations(Practice.objects.published()).filter(pk=pk).first()
-    if practice is None:
+    base_url = _base_url(request)
+
+    def record():
+        practice = opendata.with_public_relations(Practice.objects.published()).filter(pk=pk).first() if 0 < pk < 2**63 else None
+        return opendata.practice_record(practice, base_url=base_url) if practice else {}
+
+    found = pagecache.memoized("api-practice", record, base_url, pk)
+    if not found:
         # Unpublished or missing, the same answer: the API must not tell a draft exists.
         return _errors({"id": ["No published practice has this id."]}, 404)
-    return JsonResponse(opendata.practice_record(practice, base_url=_base_url(request)))
+    return JsonResponse(found)
 
 
 def _names(obj):

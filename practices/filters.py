@@ -7,8 +7,14 @@ come with the number of practices they would give within the rest of the selecti
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef
+from django.db import connection
+from django.db.models import CharField, Count, Exists, OuterRef, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from smeplatform import pagecache
 
 from countries.models import Country, Region
 
@@ -16,6 +22,8 @@ from . import search
 from .models import EvidenceLabel, ImplementationStatus, InstrumentType, Language, Level, Practice, TargetGroup, Theme
 
 PracticeCountry = Practice.countries.through
+# The practices matching the words, computed once per facet query (see PracticeFilter._count_facets).
+MATCHED = "sme_matched_practices"
 SORTS = {
     "relevance": _("Relevance"),
     "newest": _("Newest first"),
@@ -49,6 +57,11 @@ class Vocabulary:
         for name, model in (("theme", Theme), ("instrument", InstrumentType), ("target", TargetGroup)):
             # Ordered as staff arranged them; terms no longer offered stay findable.
             self.names[name] = {term.slug: term.name for term in model.objects.all()}
+
+    @classmethod
+    def current(cls):
+        """This language's vocabulary, kept by the worker until anything public changes."""
+        return pagecache.memoized("vocabulary", cls, get_language())
 
 
 class YearField(forms.IntegerField):
@@ -86,7 +99,7 @@ class PracticeFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, language="en", vocabulary=None, **kwargs):
         self.language = language
-        self.vocabulary = vocabulary or Vocabulary()
+        self.vocabulary = vocabulary or Vocabulary.current()
         if data is not None and "country" in data:
             data = data.copy()
             data.setlist("country", [value.upper() for value in data.getlist("country")])
@@ -166,44 +179,89 @@ class PracticeFilter(django_filters.FilterSet):
             return queryset.order_by("title", "pk")
         return queryset.order_by("-published_at", "-pk")
 
-    def without(self, excluded):
-        """The selection with every filter but `excluded` applied: what a facet's counts are taken in."""
-        queryset = self.queryset.all()
+    def without(self, excluded, *, skip=(), queryset=None):
+        """The selection with every filter but `excluded` (and `skip`) applied: what a facet's counts are taken in."""
+        queryset = (self.queryset if queryset is None else queryset).all()
         for name, value in self.cleaned.items():
-            if name != excluded:
+            if name != excluded and name not in skip:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
     def facet_counts(self):
-        """{facet: {value: count}} within the rest of the selection; one query per facet."""
-        counts = {}
+        """{facet: {value: count}} within the rest of the selection: one query for every facet.
+
+        Each facet counts within the selection without its own filter (choosing a second theme
+        widens the results, so the other themes' counts are what they would give). The counts are
+        kept by the worker for the same selection until anything public changes.
+        """
+        return pagecache.memoized("facet-counts", self._count_facets, self.selection, shared=True)
+
+    @property
+    def selection(self):
+        """The filters in force as a key: the same results whatever the order, sort or page.
+
+        With the language, which words are matched in (stemming differs)."""
+        return (self.language,) + tuple(
+            (name, tuple(value) if isinstance(value, list) else value)
+            for name, value in sorted(self.cleaned.items())
+            if name != "sort" and value not in (None, "", [])
+        )
+
+    def _count_facets(self, share_search=True):
+        words = self.words
+        # With words on PostgreSQL, the search runs once: its matches are a materialized CTE that
+        # every facet reads, rather than eleven searches of the whole table.
+        shared_search = share_search and bool(words) and search.full_text_available()
+        # (Its rows are published practices already: no need to read them again to check.)
+        base_queryset = Practice.objects.filter(pk__in=RawSQL(f"SELECT id FROM {MATCHED}", ())) if shared_search else None
+        parts = []
         for facet in self.FACETS:
-            base = self.without(facet).values("pk")
-            if facet in ("region", "subregion", "country"):
-                rows = self._place_counts(facet, base)
-            elif facet in ("theme", "instrument", "target"):
-                relation = {"theme": "themes", "instrument": "instruments", "target": "target_groups"}[facet]
-                rows = (
-                    Practice.objects.filter(pk__in=base)
-                    .values_list(f"{relation}__slug")
-                    .annotate(n=Count("pk", distinct=True))
+            base = self.without(facet, skip=("q",) if shared_search else (), queryset=base_queryset).values("pk")
+            for value_path, rows, counted in self._facet_rows(facet, base):
+                parts.append(
+                    rows.annotate(facet=Value(facet, output_field=CharField()), value=Cast(value_path, CharField()))
+                    .values("facet", "value")
+                    .annotate(n=counted)
                     .order_by()
                 )
-            else:
-                field = self.filters[facet].field_name
-                rows = Practice.objects.filter(pk__in=base).values_list(field).annotate(n=Count("pk")).order_by()
-            counts[facet] = {value: n for value, n in rows if value not in (None, "")}
+        union = parts[0].union(*parts[1:], all=True).values_list("facet", "value", "n")
+        if shared_search:
+            matched = self.filters["q"].filter(self.queryset, words).order_by().values("pk")
+            matched_sql, matched_params = matched.query.sql_with_params()
+            sql, params = union.query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(f"WITH {MATCHED} (id) AS MATERIALIZED ({matched_sql}) {sql}", (*matched_params, *params))
+                rows = cursor.fetchall()
+        else:
+            rows = union
+        counts = {facet: {} for facet in self.FACETS}
+        for facet, value, n in rows:
+            if value not in (None, ""):
+                counts[facet][value] = n
         return counts
 
-    def _place_counts(self, facet, base):
-        through = PracticeCountry.objects.filter(practice__in=base)
-        if facet == "country":
-            return through.values_list("country__iso2").annotate(n=Count("practice", distinct=True)).order_by()
-        if facet == "region":
-            return through.values_list("country__region__slug").annotate(n=Count("practice", distinct=True)).order_by()
-        # Sub-regions and intermediate regions in one list of counts.
-        counts = {}
-        for lookup in ("country__subregion__slug", "country__intermediate_region__slug"):
-            for value, n in through.values_list(lookup).annotate(n=Count("practice", distinct=True)).order_by():
-                counts[value] = n
-        return counts.items()
+    def _facet_rows(self, facet, base):
+        """(value path, rows, count) triples whose values are counted for the facet.
+
+        Counted from the link tables, not the wide practice rows; DISTINCT only where a practice
+        can be met twice (two of its countries in one region).
+        """
+        if facet in ("region", "subregion", "country"):
+            through = PracticeCountry.objects.filter(practice__in=base)
+            if facet == "country":
+                return [("country__iso2", through, Count("*"))]
+            paths = ["country__region__slug"] if facet == "region" else [
+                # Sub-regions and intermediate regions in one list of counts.
+                "country__subregion__slug",
+                "country__intermediate_region__slug",
+            ]
+            return [(path, through, Count("practice", distinct=True)) for path in paths]
+        if facet in ("theme", "instrument", "target"):
+            relation, term = {
+                "theme": ("themes", "theme"),
+                "instrument": ("instruments", "instrumenttype"),
+                "target": ("target_groups", "targetgroup"),
+            }[facet]
+            through = getattr(Practice, relation).through.objects.filter(practice__in=base)
+            return [(f"{term}__slug", through, Count("*"))]
+        return [(self.filters[facet].field_name, Practice.objects.filter(pk__in=base), Count("*"))]

@@ -5,10 +5,11 @@ from functools import reduce
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -18,8 +19,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from countries import services as country_services
-from countries.access import is_moderator, may_manage, membership_of, staff_view, workspace_view
+from countries.access import is_country_code, is_moderator, may_manage, membership_of, staff_view, workspace_view
 from countries.models import Country, Region
+from smeplatform import pagecache
 
 from . import imports, opendata, search, services
 from .browse import browse_facets, selected_filters
@@ -252,6 +254,8 @@ def co_owner_add(request, country, membership, pk):
 @require_POST
 def co_owner_remove(request, country, membership, pk, co_owner):
     practice = _team_practice(country, pk)
+    if not is_country_code(co_owner):
+        raise Http404
     other = get_object_or_404(practice.co_owners, iso2=co_owner.upper())
     return _act(
         request,
@@ -411,7 +415,8 @@ def review_queue(request):
         .select_related("practice__owner__region", "claimed_by")
         .order_by("submitted_at")
     )
-    region, country, theme = (request.GET.get(name, "") for name in ("region", "country", "theme"))
+    # PostgreSQL cannot compare text with a NUL character: such a value matches nothing rather than failing.
+    region, country, theme = (request.GET.get(name, "").replace("\x00", "") for name in ("region", "country", "theme"))
     if region:
         revisions = revisions.filter(practice__owner__region__slug=region)
     if country:
@@ -619,9 +624,14 @@ def browse(request):
                 problems.append(_("%(filter)s: %(error)s This filter is left out.") % {"filter": label, "error": error})
     results = filterset.ordered()
     words = filterset.words
-    paginator = Paginator(results.select_related("owner").prefetch_related("countries", "themes"), BROWSE_PAGE_SIZE)
+    facets = browse_facets(filterset)
+    # The page is found among the ids alone (the narrow index), then only its rows are read: a deep
+    # page skips thousands of index entries rather than thousands of wide rows.
+    paginator = Paginator(results.values("pk"), BROWSE_PAGE_SIZE)
+    # Counting every match is the page's dearest query after the facets: kept like them.
+    paginator.count = pagecache.memoized("browse-count", results.count, filterset.selection, shared=True)
     page = paginator.get_page(request.GET.get("page"))
-    practices = list(page.object_list)
+    practices = list(results.filter(pk__in=page.object_list).select_related("owner").prefetch_related("countries", "themes"))
     if words and search.full_text_available():
         snippets = dict(
             search.with_snippets(Practice.objects.filter(pk__in=[p.pk for p in practices]), words, language).values_list("pk", "snippet")
@@ -632,7 +642,11 @@ def browse(request):
             practice.snippet = search.highlighted(snippet) if search.START in snippet else ""
     context = {
         "filterset": filterset,
-        "facets": browse_facets(filterset),
+        "facets": facets,
+        # 250 countries' checkboxes and the rest: rendered once per language and selection, then kept.
+        "facets_html": pagecache.memoized(
+            "facets-html", lambda: render_to_string("practices/_facets.html", {"facets": facets}), language, filterset.selection
+        ),
         "page": page,
         "practices": practices,
         "words": words,
@@ -654,52 +668,76 @@ def public_attachment_download(request, pk, attachment_id):
 
 
 RELATED_LIMIT = 4
+RELATED_CANDIDATES = 1000
+TERM_COLUMNS = {"themes": "theme", "instruments": "instrumenttype"}
 
 
 def _related_practices(practice):
     """Published practices of other countries sharing a theme or an instrument type, closest first.
 
-    One query, whatever the number found: the shared terms are counted in the database.
+    One query, whatever the number found: the shared terms are counted in the database, among the
+    RELATED_CANDIDATES most recently published practices that share any (so the cost stays flat
+    however many practices the platform holds).
     """
     terms = {
         "themes": [theme.pk for theme in practice.themes.all()],
         "instruments": [instrument.pk for instrument in practice.instruments.all()],
     }
     # Only the kinds of term the practice has: an empty "__in" would make the database match nothing at all.
-    counts = [Count(field, filter=Q(**{f"{field}__in": ids}), distinct=True) for field, ids in terms.items() if ids]
-    if not counts:
+    terms = {field: ids for field, ids in terms.items() if ids}
+    if not terms:
         return []
-    shared = reduce(operator.add, counts)
     countries = [practice.owner_id, *(country.pk for country in practice.co_owners.all())]
-    return list(
+    sharing = reduce(
+        operator.or_,
+        (
+            Q(Exists(getattr(Practice, field).through.objects.filter(practice=OuterRef("pk"), **{f"{TERM_COLUMNS[field]}__in": ids})))
+            for field, ids in terms.items()
+        ),
+    )
+    candidates = (
         Practice.objects.published()
-        .exclude(owner__in=countries)
-        .exclude(co_owners__in=countries)
+        .filter(sharing)
+        .exclude(Exists(Practice.countries.through.objects.filter(practice=OuterRef("pk"), country__in=countries)))
+        .order_by("-published_at", "-pk")
+        .values("pk")[:RELATED_CANDIDATES]
+    )
+    shared = reduce(operator.add, (Count(field, filter=Q(**{f"{field}__in": ids}), distinct=True) for field, ids in terms.items()))
+    return list(
+        Practice.objects.filter(pk__in=candidates)
         .annotate(shared=shared)
-        .filter(shared__gt=0)
         .select_related("owner")
         .order_by("-shared", "-published_at", "-pk")[:RELATED_LIMIT]
     )
 
 
-def practice_detail(request, pk):
+def _published_practice(pk):
+    """A published practice with everything its page shows of it and around it (nine queries)."""
     practice = get_object_or_404(
         Practice.objects.published().select_related("owner__region").prefetch_related(
             "co_owners", "themes", "instruments", "target_groups", "attachments"
         ),
         pk=pk,
     )
-    context = {
+    return {
         "practice": practice,
-        "adapted_from": practice.adapted_from.published().select_related("owner"),
-        "adapted_by": practice.adapted_by.published().select_related("owner"),
+        "adapted_from": list(practice.adapted_from.published().select_related("owner")),
+        "adapted_by": list(practice.adapted_by.published().select_related("owner")),
         "related": _related_practices(practice),
-        "show_contact": request.user.is_authenticated and (is_moderator(request.user) or membership_of(request.user)),
-        # The write-up keeps its own language, whatever the interface's: screen readers pronounce it right.
-        "content_lang": format_html(' lang="{}"', practice.original_language)
-        if practice.original_language in ("en", "fr", "es")
-        else "",
     }
+
+
+def practice_detail(request, pk):
+    # Kept by the worker until anything public changes (a practice not found is never kept).
+    context = {
+        **pagecache.memoized("practice-page", lambda: _published_practice(pk), pk),
+        "show_contact": request.user.is_authenticated and (is_moderator(request.user) or membership_of(request.user)),
+    }
+    practice = context["practice"]
+    # The write-up keeps its own language, whatever the interface's: screen readers pronounce it right.
+    context["content_lang"] = (
+        format_html(' lang="{}"', practice.original_language) if practice.original_language in ("en", "fr", "es") else ""
+    )
     return render(request, "practices/practice_detail.html", context)
 
 
@@ -868,7 +906,8 @@ def _comparison_rows(practices):
 def compare_practices(request):
     """Two to four published practices side by side, chosen with ?p=<id>&p=<id> from any page."""
     ids, problems = _ids_to_compare(request.GET.getlist("p"))
-    practices = _published_to_compare(ids)
+    # Kept by the worker until anything public changes, like the practice pages.
+    practices = pagecache.memoized("compare", lambda: list(_published_to_compare(ids)), tuple(ids))
     left_out = len(ids) - len(practices)
     if left_out:
         # Unpublished or missing, the same words: the page must not tell a draft exists.

@@ -143,6 +143,10 @@ MIDDLEWARE = [
     "smeplatform.middleware.CrossOriginResourcePolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After the static files (they need no database), before anything that reads it.
+    "smeplatform.middleware.DatabaseUnavailableMiddleware",
+    # Before the session: a visitor's page from memory skips everything below.
+    "smeplatform.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,6 +155,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "smeplatform.middleware.SessionLifetimeMiddleware",
     "smeplatform.middleware.StaffTwoFactorMiddleware",
     "smeplatform.middleware.RememberLanguageMiddleware",
 ]
@@ -183,7 +188,10 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 DATABASES = {
     "default": database_from_url(
         env_str("DATABASE_URL", "sqlite:///db.sqlite3"),
-        pool=env_bool("DATABASE_POOL", True),
+        # Off by default: a sync worker needs one connection, kept between requests and health-checked.
+        # With the pool, each request waits up to its 10 s timeout while the database is down
+        # (docs/operations/load-and-faults.md).
+        pool=env_bool("DATABASE_POOL", False),
         statement_timeout_ms=env_int("DATABASE_STATEMENT_TIMEOUT_MS", 25_000),
     )
 }
@@ -195,8 +203,19 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "sme_cache",
+        # Past MAX_ENTRIES every write culls a third of the entries, sign-in failure counters and
+        # the page cache's generation included: well above what the platform ever holds.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
+
+# Anonymous pages kept in each worker's memory, invalidated when anything public changes
+# (smeplatform/pagecache.py); at most this long for what changes with time alone.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# What public pages compute from many rows (facet counts, practices per country and region, the
+# browse page's vocabulary), kept per worker and in the shared cache under the same generation.
+DATA_CACHE = env_bool("DATA_CACHE", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
 # --- Accounts ---
 
@@ -210,6 +229,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "countries.forms.ContextWordsPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "countries:workspace_home"
@@ -225,6 +245,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 # One address per person, changed with verification: invitations and teams key on it.
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# Adding or changing an e-mail address (where password resets go) asks for the password again.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
@@ -250,9 +272,15 @@ SME_INVITATION_MAX_AGE = timedelta(days=env_int("INVITATION_MAX_AGE_DAYS", 14))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# A session ends 12 hours after sign-in however active it is, and after 2 hours without a request
+# (smeplatform.middleware.SessionLifetimeMiddleware; the reasons are in docs/security/asvs-accounts.md).
 SESSION_COOKIE_AGE = 60 * 60 * 12
+SME_SESSION_IDLE_TIMEOUT = 60 * 60 * 2
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# Over HTTPS the "__Host-" prefix makes browsers refuse these cookies unless Secure, for this host only.
+SESSION_COOKIE_NAME = "sessionid" if DEBUG else "__Host-sessionid"
+CSRF_COOKIE_NAME = "csrftoken" if DEBUG else "__Host-csrftoken"
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -301,10 +329,44 @@ USE_TZ = True
 # --- Static files ---
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
+def uploaded_files_storage(backend):
+    """Where uploaded documents are kept: MEDIA_ROOT on this machine, or an S3-compatible bucket
+    that every app server shares (docs/operations/deployment.md)."""
+    if backend == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if backend != "s3":
+        raise ImproperlyConfigured(f"STORAGE_BACKEND must be filesystem or s3, not {backend!r}.")
+    from importlib.util import find_spec
+
+    if find_spec("storages") is None:
+        raise ImproperlyConfigured('STORAGE_BACKEND=s3 needs django-storages: pip install ".[s3]".')
+    if not env_str("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the machine's role).
+    # The bucket stays private and no signed URLs are made: every download still streams through
+    # the views that check who may read it, whatever the document's state.
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "location": env_str("AWS_LOCATION"),
+            # Empty for a bucket with ACLs disabled (S3 Object Ownership "bucket owner enforced").
+            "default_acl": env_str("AWS_DEFAULT_ACL", "private") or None,
+            "querystring_auth": False,
+            # As on the file system: a name already taken gets a suffix, never overwrites.
+            "file_overwrite": False,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": uploaded_files_storage(env_str("STORAGE_BACKEND").strip().lower() or "filesystem"),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -314,6 +376,7 @@ STORAGES = {
     },
 }
 # Uploaded files live outside the static files and are served only through views that check access.
+# With several app servers, MEDIA_ROOT must be one shared volume, or use STORAGE_BACKEND=s3.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 SME_MAX_ATTACHMENT_SIZE = env_int("MAX_ATTACHMENT_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -1,14 +1,21 @@
-from django.db import connection
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
+from psycopg_pool import PoolTimeout
 
 from countries.models import Country
 from meetings.models import CallToAction, Confirmation, Meeting
 from practices.models import Practice
+
+from . import pagecache
 
 LATEST_PRACTICES = 6
 
@@ -20,21 +27,38 @@ def _coverage(published):
     return covered.aggregate(countries=Count("pk", distinct=True), regions=Count("region", distinct=True))
 
 
-def home(request):
+def _figures():
     published = Practice.objects.published()
     coverage = _coverage(published)
-    context = {
+    return {
         "participating_count": Country.objects.participating().count(),
         "published_count": published.count(),
         "countries_covered": coverage["countries"],
         "regions_covered": coverage["regions"],
-        "latest": published.select_related("owner")
-        .prefetch_related("co_owners", "themes")
-        .order_by("-published_at", "-pk")[:LATEST_PRACTICES],
+    }
+
+
+def _news():
+    return {
+        "latest": list(
+            Practice.objects.published()
+            .select_related("owner")
+            .prefetch_related("co_owners", "themes")
+            .order_by("-published_at", "-pk")[:LATEST_PRACTICES]
+        ),
         "next_meeting": Meeting.objects.upcoming().first(),
         "call": CallToAction.objects.annotate(
             confirmed=Count("endorsements", filter=Q(endorsements__status=Confirmation.CONFIRMED))
         ).order_by("adopted_on").first(),
+    }
+
+
+def home(request):
+    context = {
+        # Counted over every practice: kept until anything public changes.
+        **pagecache.memoized("home-figures", _figures, shared=True),
+        # The newest practices, the next meeting, the Call to Action: kept the same way.
+        **pagecache.memoized("home-news", _news),
     }
     return render(request, "home.html", context)
 
@@ -49,11 +73,23 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+# The database is down, restarting, out of connections, or cancelled a query that ran past
+# the statement timeout (psycopg's QueryCanceled arrives as OperationalError): the request
+# may work again in a moment, so the visitor gets "temporarily unavailable", not a crash.
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
+RETRY_AFTER_SECONDS = 30
+
+
 @never_cache
 def healthz(request):
     """For the reverse proxy and the process manager: the app answers and reaches its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DATABASE_UNAVAILABLE_ERRORS:
+        response = HttpResponse("database unavailable", content_type="text/plain", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return HttpResponse("ok", content_type="text/plain")
 
 
@@ -66,5 +102,19 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # The database failed outside a view (loading a signed-in user's session in a middleware):
+    # the same "temporarily unavailable" page as the middleware gives for a view's query.
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE_ERRORS):
+        return service_unavailable(request)
     # No context processors: whatever broke must not break the error page too.
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def service_unavailable(request):
+    """503 while the database cannot answer. Renders without a query: no context processors, no user."""
+    # In the language of the address (or cookie, or browser): it may be answered before LocaleMiddleware runs.
+    with translation.override(translation.get_language_from_request(request, check_path=True)):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response

@@ -25,6 +25,9 @@ def _test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
+    # Pages and memos are rendered afresh (tests/test_page_cache.py turns the cache on).
+    settings.PAGE_CACHE = False
+    settings.DATA_CACHE = False
     # Tasks (e-mail) run at once, in the test's process; tests of the worker switch to the database queue.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     # reverse() outside a request uses the thread's language, which a previous request may have changed.

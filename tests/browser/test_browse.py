@@ -89,6 +89,11 @@ def test_a_visitor_goes_from_the_map_to_a_comparison_and_takes_the_data_away(tab
     publish(country_a, focal_a, moderator, title="Women's credit line", summary="Loans for women-led firms.", themes=["access-to-finance", "women-youth-entrepreneurship"])
     findings = tab.audit_page("/en/regions/")
     tab.page.locator("svg a[href='/en/countries/KE/']").first.wait_for()  # Kenya is shaded and linked on the map
+    # Its outline comes from the static file of outlines, and is drawn.
+    kenya = tab.page.locator("svg a[href='/en/countries/KE/'] use").first
+    expect(kenya).to_have_attribute("href", re.compile(r"/static/countries/world-map(\.[0-9a-f]+)?\.svg#m404$"))
+    tab.page.wait_for_function("() => document.querySelector(\"svg a[href='/en/countries/KE/'] use\").getBBox().width > 5")
+    tab.screenshot("map-with-static-outlines")
     tab.page.get_by_role("link", name="Africa", exact=True).first.click()
     expect(tab.page.get_by_role("heading", level=1)).to_have_text("Africa")
     findings += tab.audit("region page")

@@ -185,7 +185,7 @@ def test_countries_are_shaded_by_their_number_of_published_practices(client, cou
     assert '<a href="/en/countries/CO/" class="map-shade-0" aria-label="Colombia: 0 published practices">' in svg
     # Without an account or a practice: drawn, but no link.
     assert "/en/countries/PE/" not in svg
-    assert '<g class="map-shade-none"><title>Peru</title><path d=' in svg
+    assert '<g class="map-shade-none"><title>Peru</title><use href="/static/countries/world-map.svg#m604"/>' in svg
 
 
 def test_every_country_and_area_is_on_the_map_and_in_the_table(client, db):
@@ -253,3 +253,17 @@ def test_the_map_is_linked_from_the_navigation_and_the_list_of_countries(client,
     assert page.count(f'href="{MAP_URL}"') == 2
     navigation = re.search(r'<nav class="main-nav".*?</nav>', client.get(MAP_URL).content.decode(), re.S).group(0)
     assert f'<a href="{MAP_URL}" aria-current="page">' in navigation
+
+
+def test_the_static_file_of_outlines_holds_every_outline_of_the_map_data():
+    """Pages `<use>` the outlines from static/countries/world-map.svg: both come from build_world_map."""
+    import importlib
+    import json
+
+    from django.conf import settings
+
+    command = importlib.import_module("countries.management.commands.build_world_map")
+    data = json.loads(command.OUTPUT.read_text(encoding="utf-8"))
+    on_disk = (settings.BASE_DIR / "static" / "countries" / "world-map.svg").read_text(encoding="utf-8")
+    assert on_disk == command.render_svg(data)
+    assert on_disk.count("<path id=") == sum(1 for entry in data["countries"].values() if "d" in entry) > 150

@@ -26,6 +26,7 @@ from meetings.models import (
 )
 from practices import services as practice_services
 from practices.models import Theme
+from smeplatform import pagecache
 
 Status = UptakeStory.Status
 Action = RecordEvent.Action
@@ -386,7 +387,8 @@ def test_moderators_hear_of_submissions_and_the_team_of_decisions_after_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.submit_uptake_story(draft_story, by=contributor_a)
         assert mail.outbox == []  # nothing leaves before the transaction commits
-    assert len(callbacks) == 1
+    # One e-mail task (the others renew the page cache's generation).
+    assert len([callback for callback in callbacks if callback is not pagecache.bump]) == 1
     [message] = mail.outbox
     assert message.to == [moderator.email]
     assert "New uptake story to review" in message.subject

@@ -129,6 +129,24 @@ def test_facet_counts_are_taken_within_the_rest_of_the_selection(client, catalog
     assert [option["value"] for option in theme_options if option["checked"]] == ["access-to-finance"]
 
 
+@pytest.mark.parametrize(
+    "query", [{"q": "finance"}, {"q": "register", "theme": "digital-transformation"}, {"q": "empresas", "country": "CO"}]
+)
+def test_facet_counts_with_words_read_the_matches_once_and_count_the_same(catalogue, query):
+    """With words, the facets read the matches once (a materialized CTE): the same counts as searching in each."""
+    from django.http import QueryDict
+
+    from practices.filters import PracticeFilter
+
+    data = QueryDict(mutable=True)
+    for key, value in query.items():
+        data[key] = value
+    filterset = PracticeFilter(data, queryset=Practice.objects.published())
+    shared = filterset._count_facets()
+    assert shared == filterset._count_facets(share_search=False)
+    assert sum(shared["language"].values()) == filterset.ordered().count() > 0
+
+
 def test_each_filter_in_force_can_be_removed_on_its_own(client, catalogue):
     response = client.get(URL, {"theme": "access-to-finance", "country": "KE"})
     removal = {item["value"]: item["remove_url"] for item in response.context["selected"]}

@@ -23,7 +23,7 @@ def write(country, moderator, title, *, themes, instruments=(), co_owners=()):
     }
     practice, revision = services.create_practice(country, by=moderator, content=content)
     for other in co_owners:
-        practice.co_owners.add(other)
+        services.add_co_owner(practice, by=moderator, country=other)
     return practice, revision
 
 

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand
 DATA = Path(__file__).resolve().parents[2] / "data"
 SOURCE = DATA / "world-atlas"
 OUTPUT = DATA / "world_map.json"
+SVG_OUTPUT = Path(__file__).resolve().parents[3] / "static" / "countries" / "world-map.svg"
 
 # Whole units of a map 2000 wide are fine enough for a sharp outline on a high-density screen.
 MAP_WIDTH = 2000
@@ -378,17 +379,31 @@ def render(data):
     return "\n".join(lines) + "\n"
 
 
+def render_svg(data):
+    """The outlines alone, each a path named by its M49 code, for the pages to `<use>`: a static
+    file that browsers cache, so a page carries only its shading."""
+    paths = [
+        f'<path id="m{code}" d="{entry["d"]}"/>' for code, entry in data["countries"].items() if "d" in entry
+    ]
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{data["viewBox"]}">\n'
+        f"<!-- {data['source']} -->\n<defs>\n" + "\n".join(paths) + "\n</defs>\n</svg>\n"
+    )
+
+
 class Command(BaseCommand):
     help = "Draw the world map of the Regions page (countries/data/world_map.json) from the world-atlas files."
 
     def add_arguments(self, parser):
         parser.add_argument("--source", type=Path, default=SOURCE, help="The folder holding countries-110m.json and countries-50m.json.")
         parser.add_argument("--output", type=Path, default=OUTPUT, help="The file to write.")
+        parser.add_argument("--svg-output", type=Path, default=SVG_OUTPUT, help="The static file of outlines to write.")
 
-    def handle(self, *args, source, output, **options):
+    def handle(self, *args, source, output, svg_output, **options):
         data = build(source)
         text = render(data)
         output.write_text(text, encoding="utf-8")
+        svg_output.write_text(render_svg(data), encoding="utf-8")
         drawn = sum(1 for entry in data["countries"].values() if "d" in entry)
         dots = sum(1 for entry in data["countries"].values() if "point" in entry)
         self.stdout.write(

@@ -1,0 +1,155 @@
+"""Anonymous pages from memory (smeplatform/pagecache.py): served again, and never stale or shared wrongly."""
+
+import pytest
+from django.core.cache import cache
+
+from practices import services
+from practices.models import Theme
+from smeplatform import pagecache
+
+BROWSE = "/en/practices/"
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE = True
+    settings.DATA_CACHE = True
+    pagecache.clear_worker_caches()
+    yield
+    pagecache.clear_worker_caches()
+
+
+def publish(country, by, moderator, title):
+    content = {"title": title, "summary": "A summary.", "description": "A description.", "level": "national", "themes": ["access-to-finance"]}
+    _practice, revision = services.create_practice(country, by=by, content=content)
+    services.submit_revision(revision, by=by)
+    services.publish_revision(revision, by=moderator)
+    return revision.practice
+
+
+@pytest.fixture
+def published(country_a, focal_a, moderator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return publish(country_a, focal_a, moderator, "Credit guarantee for small firms")
+
+
+def test_a_visitor_gets_the_page_from_memory_the_second_time_with_one_query(client, published, django_assert_num_queries):
+    first = client.get(BROWSE)
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(1):  # the content generation
+        second = client.get(BROWSE)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Language"] == "en"
+    # The headers of the outer middleware are applied to the page from memory too.
+    assert "Content-Security-Policy" in second
+    assert second["X-Frame-Options"] == "DENY"
+
+
+def test_a_published_practice_appears_at_once(client, published, country_b, focal_b, moderator, django_capture_on_commit_callbacks):
+    client.get(BROWSE)
+    assert client.get(BROWSE)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(country_b, focal_b, moderator, "Fondo para pequeñas empresas")
+    response = client.get(BROWSE)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Fondo para pequeñas empresas" in response.content.decode()
+
+
+def test_a_change_made_by_another_worker_is_seen(client, published):
+    """Workers share nothing but the generation in the database cache: another one changing it is enough."""
+    client.get("/en/")
+    assert client.get("/en/")["X-Page-Cache"] == "hit"
+    cache.set(pagecache.GENERATION_KEY, "set-by-another-worker", None)
+    assert client.get("/en/")["X-Page-Cache"] == "miss"
+
+
+def test_nothing_is_bumped_until_the_change_commits(client, published, country_b, focal_b, moderator, django_capture_on_commit_callbacks):
+    client.get(BROWSE)
+    before = cache.get(pagecache.GENERATION_KEY)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        publish(country_b, focal_b, moderator, "Not yet committed")
+    assert pagecache.bump in callbacks, "the change asks for a new generation once committed"
+    assert cache.get(pagecache.GENERATION_KEY) == before
+
+
+def test_a_renamed_theme_is_shown_at_once_in_the_filters(client, published, django_capture_on_commit_callbacks):
+    assert "Access to finance" in client.get(BROWSE).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        theme = Theme.objects.get(slug="access-to-finance")
+        theme.name_en = "Finance for small firms"
+        theme.save()
+    page = client.get(BROWSE).content.decode()
+    assert "Finance for small firms" in page
+
+
+def test_signed_in_users_are_neither_served_nor_stored(client, published, focal_a):
+    client.force_login(focal_a)
+    response = client.get(BROWSE)
+    assert "X-Page-Cache" not in response
+    # Their page (with their name and the sign-out form) never reaches a visitor.
+    client.logout()
+    visitor = client.get(BROWSE)
+    assert visitor["X-Page-Cache"] == "miss"
+    assert focal_a.email not in visitor.content.decode()
+    assert 'name="csrfmiddlewaretoken"' not in visitor.content.decode()
+
+
+def test_pages_that_set_a_cookie_or_use_a_csrf_token_are_not_stored(client, db):
+    # The sign-in form carries a CSRF token.
+    client.get("/en/accounts/login/")
+    assert "X-Page-Cache" not in client.get("/en/accounts/login/")
+
+
+def test_a_page_that_is_not_found_is_not_stored(client, db):
+    assert client.get("/en/practices/999999/").status_code == 404
+    response = client.get("/en/practices/999999/")
+    assert response.status_code == 404
+    assert "X-Page-Cache" not in response
+
+
+def test_htmx_fragments_and_full_pages_are_kept_apart(client, published):
+    full = client.get(BROWSE)
+    fragment = client.get(BROWSE, headers={"HX-Request": "true"})
+    assert fragment["X-Page-Cache"] == "miss"
+    assert client.get(BROWSE, headers={"HX-Request": "true"}).content == fragment.content
+    assert client.get(BROWSE).content == full.content
+    assert b"<html" in full.content and b"<html" not in fragment.content
+
+
+def test_each_language_and_query_is_its_own_page(client, published):
+    english = client.get(BROWSE)
+    french = client.get("/fr/practices/")
+    assert french["X-Page-Cache"] == "miss"
+    assert french["Content-Language"] == "fr"
+    filtered = client.get(BROWSE + "?theme=green-transition")
+    assert filtered["X-Page-Cache"] == "miss"
+    assert filtered.content != english.content
+
+
+def test_pages_expire_for_what_changes_with_time_alone(client, published, settings, monkeypatch):
+    client.get("/en/meetings/")
+    assert client.get("/en/meetings/")["X-Page-Cache"] == "hit"
+    now = pagecache.time.monotonic()
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now + settings.PAGE_CACHE_SECONDS + 1)
+    assert client.get("/en/meetings/")["X-Page-Cache"] == "miss"
+
+
+def test_the_cache_can_be_turned_off(client, published, settings):
+    settings.PAGE_CACHE = False
+    client.get(BROWSE)
+    assert "X-Page-Cache" not in client.get(BROWSE)
+
+
+def test_the_worker_keeps_a_bounded_number_of_pages():
+    store = pagecache.LRU(2)
+    store.set("a", 1)
+    store.set("b", 2)
+    store.get("a")
+    store.set("c", 3)
+    assert (store.get("a"), store.get("b"), store.get("c")) == (1, None, 3)
+
+
+def test_a_request_for_another_host_is_refused_as_before(client, db):
+    response = client.get(BROWSE, headers={"host": "evil.example"})
+    assert response.status_code == 400

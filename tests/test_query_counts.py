@@ -1,0 +1,106 @@
+"""Public pages read at most five queries once the data cache is warm, however much data there is.
+
+The data cache (smeplatform/pagecache.py: counts, vocabulary and page contexts kept per worker
+until anything public changes) is what production runs with; the page cache for visitors is off
+here, so every page is rendered. The counts without any cache are pinned by each app's own tests.
+"""
+
+import pytest
+
+from meetings.demo import load_community_record
+from meetings.models import Meeting
+from practices import services
+from smeplatform import pagecache
+
+PUBLIC_MAX_QUERIES = 5
+# A signed-in reader's session, user, moderator check and team: the same on every page.
+SIGNED_IN_EXTRA = 4
+
+
+@pytest.fixture(autouse=True)
+def data_cache_on(settings):
+    settings.DATA_CACHE = True
+    settings.PAGE_CACHE = False
+    pagecache.clear_worker_caches()
+    yield
+    pagecache.clear_worker_caches()
+
+
+def publish(country, by, moderator, number, **extra):
+    content = {
+        "title": f"Credit guarantee scheme {number}",
+        "summary": "The state guarantees bank loans to small firms.",
+        "description": "A fund shares the risk of loans.",
+        "level": "national",
+        "themes": ["access-to-finance", "green-transition"][: 1 + number % 2],
+        "instruments": ["guarantee-credit-line"],
+        **extra,
+    }
+    _practice, revision = services.create_practice(country, by=by, content=content)
+    services.submit_revision(revision, by=by)
+    services.publish_revision(revision, by=moderator)
+    return revision.practice
+
+
+@pytest.fixture
+def record(country_a, country_b, focal_a, focal_b, moderator):
+    load_community_record(by=moderator)
+    practices = [publish(country_a, focal_a, moderator, number) for number in range(3)]
+    practices += [publish(country_b, focal_b, moderator, number) for number in range(3, 5)]
+    return practices
+
+
+def pages(practices):
+    first, second = practices[0], practices[-1]
+    meeting = Meeting.objects.public().order_by("starts_at").first()
+    return [
+        "/en/",
+        "/en/practices/",
+        "/en/practices/?region=africa&theme=access-to-finance",
+        "/en/practices/?q=guarantee",
+        "/en/practices/?page=2",
+        f"/en/practices/{first.pk}/",
+        f"/en/practices/compare/?p={first.pk}&p={second.pk}",
+        "/en/countries/",
+        "/en/countries/KE/",
+        "/en/regions/",
+        "/en/regions/africa/",
+        "/en/meetings/",
+        f"/en/meetings/{meeting.slug}/",
+        "/en/call-to-action/",
+        "/en/open-data/",
+        "/en/feeds/practices/",
+        "/sitemap.xml",
+        "/api/practices/",
+        f"/api/practices/{first.pk}/",
+    ]
+
+
+def count_queries(client, django_assert_max_num_queries, practices, most=PUBLIC_MAX_QUERIES):
+    counts = {}
+    for path in pages(practices):
+        assert client.get(path).status_code == 200, path  # warms the data cache
+        with django_assert_max_num_queries(most, info=path) as captured:
+            assert client.get(path).status_code == 200
+        counts[path] = len(captured.captured_queries)
+    return counts
+
+
+def test_public_pages_read_at_most_five_queries(client, record, django_assert_max_num_queries):
+    count_queries(client, django_assert_max_num_queries, record)
+
+
+def test_signed_in_delegates_read_public_pages_as_cheaply(client, record, focal_b, django_assert_max_num_queries):
+    client.force_login(focal_b)
+    count_queries(client, django_assert_max_num_queries, record, most=PUBLIC_MAX_QUERIES + SIGNED_IN_EXTRA)
+
+
+def test_more_data_does_not_mean_more_queries(
+    client, record, country_a, focal_a, moderator, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    before = count_queries(client, django_assert_max_num_queries, record)
+    with django_capture_on_commit_callbacks(execute=True):
+        more = [publish(country_a, focal_a, moderator, number, co_owners=[]) for number in range(5, 30)]
+    # Same pages for the same objects (the compare and practice pages name the first and last).
+    after = count_queries(client, django_assert_max_num_queries, [record[0], *more[:-1], record[-1]])
+    assert after == before
