@@ -37,11 +37,18 @@ def membership_of(user):
         return None
 
 
+def is_country_code(value):
+    """Two ASCII letters. No other text names a country, and some (a NUL) the database cannot even compare."""
+    return len(value) == 2 and value.isascii() and value.isalpha()
+
+
 def access_country(user, iso2, *, manage=False):
     """The country whose workspace `user` may open, and their membership (None for staff).
 
     manage=True asks for the focal-point level: team and profile management.
     """
+    if not is_country_code(iso2):
+        raise Http404
     if is_moderator(user):
         try:
             return Country.objects.get(iso2=iso2.upper()), None

@@ -6,10 +6,12 @@ staff pages, whose service functions record every step; here their status fields
 
 from django.contrib import admin
 
+from countries.admin import CheckedChangeListMixin
+
 from .models import CallToAction, Deliverable, Mandate
 
 
-class NoDeleteAdmin(admin.ModelAdmin):
+class NoDeleteAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     # The record keeps what was: endorsements and stories point at it.
     def has_delete_permission(self, request, obj=None):
         return False

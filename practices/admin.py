@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from countries.admin import CheckedChangeListMixin
+
 from .models import InstrumentType, Practice, PracticeRevision, ReviewEvent, TargetGroup, Theme
 
 
-class TaxonomyAdmin(admin.ModelAdmin):
+class TaxonomyAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     """Staff name the terms in the three languages; terms in use are retired, not deleted."""
 
     list_display = ["name_en", "name_fr", "name_es", "slug", "position", "is_active"]
@@ -27,7 +29,7 @@ admin.site.register(InstrumentType, TaxonomyAdmin)
 admin.site.register(TargetGroup, TaxonomyAdmin)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(CheckedChangeListMixin, admin.ModelAdmin):
     """Practices change only through the review workflow, which records every step."""
 
     def has_add_permission(self, request):

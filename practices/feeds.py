@@ -4,10 +4,11 @@ Each feed is the browse page's selection for a query (a region's feed is the pag
 region), its 30 most recently published practices first.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -15,6 +16,7 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from countries.access import is_country_code
 from countries.models import Country, Region
 
 from . import opendata
@@ -22,6 +24,13 @@ from .filters import PracticeFilter
 from .models import Practice, Theme
 
 FEED_LENGTH = 30
+# Characters XML 1.0 cannot hold: Django refuses to write them (an error page). Text pasted from a word
+# processor, an imported spreadsheet or a search query may bring them; the feed leaves them out.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text):
+    return NOT_IN_XML.sub("", str(text))
 
 
 @dataclass
@@ -69,7 +78,7 @@ class PracticeFeed(Feed):
         raise NotImplementedError
 
     def title(self, selection):
-        return _("%(feed)s · SME Policy Platform") % {"feed": selection.title}
+        return _xml_text(_("%(feed)s · SME Policy Platform") % {"feed": selection.title})
 
     def link(self, selection):
         return selection.link
@@ -85,11 +94,11 @@ class PracticeFeed(Feed):
 
     def item_title(self, practice):
         # Atom titles are plain text: the feed writer escapes them once, as it should.
-        return practice.title
+        return _xml_text(practice.title)
 
     def item_description(self, practice):
         # Written as escaped text: whatever a delegate typed reaches a feed reader as text, never as markup.
-        return escape(practice.summary)
+        return escape(_xml_text(practice.summary))
 
     def item_link(self, practice):
         return reverse("practices:practice_detail", kwargs={"pk": practice.pk})
@@ -104,10 +113,10 @@ class PracticeFeed(Feed):
         return practice.published_at
 
     def item_author_name(self, practice):
-        return practice.owner.name
+        return _xml_text(practice.owner.name)
 
     def item_categories(self, practice):
-        return [theme.name for theme in practice.themes.all()]
+        return [_xml_text(theme.name) for theme in practice.themes.all()]
 
 
 class LatestPracticesFeed(PracticeFeed):
@@ -125,6 +134,8 @@ class RegionFeed(PracticeFeed):
 
 class CountryFeed(PracticeFeed):
     def get_object(self, request, iso2):
+        if not is_country_code(iso2):
+            raise Http404
         country = get_object_or_404(Country, iso2=iso2.upper())
         return _selection(request, _("Practices of %(country)s") % {"country": country.name}, _query(country=country.iso2))
 
