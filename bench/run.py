@@ -209,6 +209,7 @@ def wrk(url, connections, duration):
         "mean_ms": round(figures["mean_us"] / 1000, 2),
         "requests": figures["requests"],
         "errors": figures["errors"] + figures["non2xx"],
+        "duration_ms": figures["duration_us"] / 1000,
     }
 
 
@@ -252,6 +253,11 @@ def measure_size(size, args, static_root):
     return results
 
 
+def _cost(figures):
+    """Mean latency, or the whole measurement when no request completed in it."""
+    return figures["mean_ms"] if figures["requests"] else figures.get("duration_ms", 1e9)
+
+
 def verdicts(runs):
     """Whether each target holds, from the measurements."""
     lines = []
@@ -263,12 +269,13 @@ def verdicts(runs):
     for name in public:
         figures = pages_[name]["uncached"]["8"]
         ratio = figures["rps"] / floor_p["8"]["rps"]
-        times_s = figures["p95_ms"] / max(floor_s["8"]["p95_ms"], 0.001)
+        times_s = (figures["p95_ms"] if figures["requests"] else float("inf")) / max(floor_s["8"]["p95_ms"], 0.001)
         ok = ratio >= UNCACHED_MIN_RATIO and times_s <= P95_MAX_TIMES_STATIC
         lines.append((ok, f"uncached c=8 {name}: {ratio:.2f} of P (target ≥ {UNCACHED_MIN_RATIO}), p95 {times_s:.1f}× S (target ≤ {P95_MAX_TIMES_STATIC})"))
     for deep, first in (("browse deep page", "browse region+theme"), ("search common", "browse")):
-        times = pages_[deep]["uncached"]["8"]["mean_ms"] / pages_[first]["uncached"]["8"]["mean_ms"]
-        lines.append((times <= DEEP_MAX_TIMES_FIRST, f"{deep} costs {times:.2f}× {first} (target ≤ {DEEP_MAX_TIMES_FIRST})"))
+        # Compared at one connection: at eight, a page slower than the measurement completes no request.
+        times = _cost(pages_[deep]["uncached"]["1"]) / _cost(pages_[first]["uncached"]["1"])
+        lines.append((times <= DEEP_MAX_TIMES_FIRST, f"{deep} costs {times:.2f}× {first} at 1 connection (target ≤ {DEEP_MAX_TIMES_FIRST})"))
     for name in public:
         data = pages_[name].get("data cache")
         if data:
@@ -285,8 +292,8 @@ def verdicts(runs):
         small = runs[0]["pages"]
         for name in public:
             # Cost relative to P at one connection, so machine noise between the two runs cancels out.
-            cost_large = pages_[name]["uncached"]["1"]["mean_ms"] / floor_p["1"]["mean_ms"]
-            cost_small = small[name]["uncached"]["1"]["mean_ms"] / small["P minimal view"]["uncached"]["1"]["mean_ms"]
+            cost_large = _cost(pages_[name]["uncached"]["1"]) / floor_p["1"]["mean_ms"]
+            cost_small = _cost(small[name]["uncached"]["1"]) / small["P minimal view"]["uncached"]["1"]["mean_ms"]
             growth = cost_large / cost_small
             lines.append((growth <= GROWTH_MAX, f"growth {runs[0]['size']}→{largest['size']} {name}: {growth:.2f}× (target ≤ {GROWTH_MAX})"))
     errors = sum(
@@ -314,6 +321,9 @@ def main():
         env = {**os.environ, **PRODUCTION, "STATIC_ROOT": str(static_root)}
         subprocess.run([str(PYTHON), "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
         runs = [measure_size(size, args, static_root) for size in args.sizes]
+    out = ROOT / "bench" / "results" / f"{datetime.now(UTC):%Y-%m-%dT%H%M}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"runs": runs}, indent=1))  # kept even if the verdicts below fail
     outcome = verdicts(runs)
     log("\nTargets:")
     for ok, line in outcome:
@@ -326,8 +336,6 @@ def main():
         "targets": [{"holds": ok, "line": line} for ok, line in outcome],
         "seconds": round(time.monotonic() - started),
     }
-    out = ROOT / "bench" / "results" / f"{datetime.now(UTC):%Y-%m-%dT%H%M}.json"
-    out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(record, indent=1))
     log(f"\nWritten {out.relative_to(ROOT)} ({record['seconds']} s)")
 
