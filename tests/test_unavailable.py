@@ -199,7 +199,7 @@ def test_query_past_the_statement_timeout_gives_clean_page_and_connection_recove
         locker.execute("SET lock_timeout = '5s'")
         locker.execute("LOCK TABLE practices_practice IN ACCESS EXCLUSIVE MODE")
         # The test runs inside one transaction: a savepoint lets it go on after the cancelled query.
-        savepoint = transaction.savepoint()
+        savepoint = transaction.savepoint_create()
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL statement_timeout = '300ms'")
 
