@@ -148,7 +148,7 @@ def practice_list(request):
     if errors:
         return _errors(errors, 400)
     paginator = Paginator(opendata.with_public_relations(filterset.ordered()), page_size)
-    paginator.count = pagecache.memoized("browse-count", filterset.ordered().count, filterset.selection, shared=True)
+    paginator.count = filterset.count()
     if page_number > paginator.num_pages:
         return _errors({"page": [f"There is no page {page_number}: the last page is {paginator.num_pages}."]}, 404)
     base_url = _base_url(request)

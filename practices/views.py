@@ -628,8 +628,7 @@ def browse(request):
     # The page is found among the ids alone (the narrow index), then only its rows are read: a deep
     # page skips thousands of index entries rather than thousands of wide rows.
     paginator = Paginator(results.values("pk"), BROWSE_PAGE_SIZE)
-    # Counting every match is the page's dearest query after the facets: kept like them.
-    paginator.count = pagecache.memoized("browse-count", results.count, filterset.selection, shared=True)
+    paginator.count = filterset.count()
     page = paginator.get_page(request.GET.get("page"))
     practices = list(results.filter(pk__in=page.object_list).select_related("owner").prefetch_related("countries", "themes"))
     if words and search.full_text_available():
