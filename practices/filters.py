@@ -8,9 +8,7 @@ come with the number of practices they would give within the rest of the selecti
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import CharField, Count, Exists, OuterRef, Value
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +20,12 @@ from . import search
 from .models import EvidenceLabel, ImplementationStatus, InstrumentType, Language, Level, Practice, TargetGroup, Theme
 
 PracticeCountry = Practice.countries.through
-# The practices matching the words, computed once per facet query (see PracticeFilter._count_facets).
-MATCHED = "sme_matched_practices"
+# The selection's rows, read once per facet query (see PracticeFilter._count_facets).
+MATCHED = "sme_selection"
+# Facets that are columns of the practice (the others are places and terms, in link tables).
+SCALAR_FACETS = ("level", "status", "evidence", "language")
+# The same rows once per country each is listed under (owner and co-owners), for the place facets.
+PLACES = "sme_selection_places"
 SORTS = {
     "relevance": _("Relevance"),
     "newest": _("Newest first"),
@@ -211,61 +213,76 @@ class PracticeFilter(django_filters.FilterSet):
             if name != "sort" and value not in (None, "", [])
         )
 
-    def _count_facets(self, share_search=True):
-        words = self.words
-        # With words on PostgreSQL, the search runs once: its matches are a materialized CTE that
-        # every facet reads, rather than eleven searches of the whole table.
-        shared_search = share_search and bool(words) and search.full_text_available()
-        # (Its rows are published practices already: no need to read them again to check.)
-        base_queryset = Practice.objects.filter(pk__in=RawSQL(f"SELECT id FROM {MATCHED}", ())) if shared_search else None
-        parts = []
+    def _count_facets(self):
+        """One query: the selection is read once, with a flag per facet filter in force, and each
+        facet counts the rows whose *other* flags hold.
+
+        The selection without its facet filters (published, words, years) is a materialized CTE, so
+        the words are searched once; each facet filter in force is a set computed once (a hashed
+        subplan), not a search per facet. Link facets join the link tables to it; scalar ones group
+        its rows.
+        """
+        active = [facet for facet in self.FACETS if self.cleaned.get(facet) not in (None, "", [])]
+        flags = {
+            f"in_{facet}": ExpressionWrapper(
+                Q(pk__in=self.filters[facet].filter(Practice.objects.all(), self.cleaned[facet]).values("pk")),
+                output_field=BooleanField(),
+            )
+            for facet in active
+        }
+        scalars = {facet: self.filters[facet].field_name for facet in SCALAR_FACETS}
+        selection = self.without(None, skip=self.FACETS).order_by().values("pk", *scalars.values(), **flags)
+        selection_sql, params = selection.query.sql_with_params()
+        columns = ", ".join(("id", *scalars, *flags))
+        table = connection.ops.quote_name
+        parts, part_params = [], []
         for facet in self.FACETS:
-            base = self.without(facet, skip=("q",) if shared_search else (), queryset=base_queryset).values("pk")
-            for value_path, rows, counted in self._facet_rows(facet, base):
-                parts.append(
-                    rows.annotate(facet=Value(facet, output_field=CharField()), value=Cast(value_path, CharField()))
-                    .values("facet", "value")
-                    .annotate(n=counted)
-                    .order_by()
-                )
-        union = parts[0].union(*parts[1:], all=True).values_list("facet", "value", "n")
-        if shared_search:
-            matched = self.filters["q"].filter(self.queryset, words).order_by().values("pk")
-            matched_sql, matched_params = matched.query.sql_with_params()
-            sql, params = union.query.sql_with_params()
-            with connection.cursor() as cursor:
-                cursor.execute(f"WITH {MATCHED} (id) AS MATERIALIZED ({matched_sql}) {sql}", (*matched_params, *params))
-                rows = cursor.fetchall()
-        else:
-            rows = union
+            where = " AND ".join(f"in_{other}" for other in active if other != facet) or "1 = 1"
+            for part in self._facet_sql(facet, where):
+                parts.append(part)
+                part_params.append(facet)
+        # The selection's rows once per country they are listed under, for the three place facets.
+        places = (
+            f"{PLACES} AS MATERIALIZED (SELECT {MATCHED}.*, place.iso2, place.region_id, place.subregion_id, "
+            f"place.intermediate_region_id FROM {MATCHED} JOIN {table(PracticeCountry._meta.db_table)} link "
+            f"ON link.practice_id = {MATCHED}.id JOIN {table(Country._meta.db_table)} place ON place.id = link.country_id)"
+        )
+        sql = f"WITH {MATCHED} ({columns}) AS MATERIALIZED ({selection_sql}), {places} " + " UNION ALL ".join(parts)
         counts = {facet: {} for facet in self.FACETS}
-        for facet, value, n in rows:
-            if value not in (None, ""):
-                counts[facet][value] = n
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*params, *part_params))
+            for facet, value, n in cursor.fetchall():
+                if value not in (None, ""):
+                    counts[facet][str(value)] = n
         return counts
 
-    def _facet_rows(self, facet, base):
-        """(value path, rows, count) triples whose values are counted for the facet.
+    @staticmethod
+    def _facet_sql(facet, where):
+        """The SELECTs of (facet, value, count) counting one facet over the selection's rows that pass `where`.
 
-        Counted from the link tables, not the wide practice rows; DISTINCT only where a practice
-        can be met twice (two of its countries in one region).
+        Places are counted from the selection's rows per country, terms from the link tables; a
+        practice is counted once per region even when two of its countries are in it (its (practice,
+        region) pairs are made distinct first: hashing them is cheaper than sorting for COUNT(DISTINCT)).
         """
-        if facet in ("region", "subregion", "country"):
-            through = PracticeCountry.objects.filter(practice__in=base)
-            if facet == "country":
-                return [("country__iso2", through, Count("*"))]
-            paths = ["country__region__slug"] if facet == "region" else [
-                # Sub-regions and intermediate regions in one list of counts.
-                "country__subregion__slug",
-                "country__intermediate_region__slug",
+        table = connection.ops.quote_name
+        if facet in SCALAR_FACETS:
+            return [f"SELECT %s, {facet}, COUNT(*) FROM {MATCHED} WHERE {where} GROUP BY {facet}"]
+        if facet == "country":
+            return [f"SELECT %s, iso2, COUNT(*) FROM {PLACES} WHERE {where} GROUP BY iso2"]
+        if facet in ("region", "subregion"):
+            columns = ["region_id"] if facet == "region" else ["subregion_id", "intermediate_region_id"]
+            return [
+                f"SELECT %s, area.slug, COUNT(*) FROM (SELECT DISTINCT id, {column} AS area_id FROM {PLACES} WHERE {where}) pairs "
+                f"JOIN {table(Region._meta.db_table)} area ON area.id = pairs.area_id GROUP BY area.slug"
+                for column in columns
             ]
-            return [(path, through, Count("practice", distinct=True)) for path in paths]
-        if facet in ("theme", "instrument", "target"):
-            relation, term = {
-                "theme": ("themes", "theme"),
-                "instrument": ("instruments", "instrumenttype"),
-                "target": ("target_groups", "targetgroup"),
-            }[facet]
-            through = getattr(Practice, relation).through.objects.filter(practice__in=base)
-            return [(f"{term}__slug", through, Count("*"))]
-        return [(self.filters[facet].field_name, Practice.objects.filter(pk__in=base), Count("*"))]
+        relation = {"theme": "themes", "instrument": "instruments", "target": "target_groups"}[facet]
+        field = Practice._meta.get_field(relation)
+        through = field.remote_field.through._meta
+        term_column = through.get_field(field.m2m_reverse_field_name()).column
+        return [
+            f"SELECT %s, term.slug, COUNT(*) FROM {MATCHED} "
+            f"JOIN {table(through.db_table)} link ON link.{field.m2m_column_name()} = {MATCHED}.id "
+            f"JOIN {table(field.related_model._meta.db_table)} term ON term.id = link.{term_column} "
+            f"WHERE {where} GROUP BY term.slug"
+        ]
