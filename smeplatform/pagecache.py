@@ -24,15 +24,37 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
 GENERATION_KEY = "content-generation"
 # Apps whose records the public pages show.
 CONTENT_APPS = ("countries", "practices", "meetings")
-# Records no public page shows: their changes keep the cache.
-IGNORED_MODELS = {"countries.user", "practices.importbatch"}
+# Records no public page shows: their changes keep the cache (tests/test_page_cache.py renders every
+# public page before and after changing each of them).
+PRIVATE_MODELS = {
+    "countries.user",
+    "countries.membership",
+    "countries.invitation",
+    "countries.auditevent",
+    "practices.practicerevision",  # drafts and versions in review; the published content is on the practice
+    "practices.reviewevent",
+    "practices.importbatch",
+    "meetings.recordevent",
+}
+# Records public in some states only: (field, public values). A change is public when the record
+# was or is in one of them: a delegate saving a draft or staff declining a declaration keep the
+# visitors' pages; publishing, unpublishing and editing what is public renew them.
+PUBLIC_WHEN = {
+    "practices.practice": ("status", {"published"}),
+    "meetings.meeting": ("is_published", {True}),
+    "meetings.participation": ("status", {"confirmed"}),
+    "meetings.presentation": ("status", {"confirmed"}),
+    "meetings.endorsement": ("status", {"confirmed"}),
+    "meetings.uptakestory": ("status", {"published"}),
+}
+_WAS_PUBLIC = "_pagecache_was_public"
 
 _request_generation = ContextVar("content_generation", default=None)
 
@@ -61,10 +83,33 @@ def bump():
         _request_generation.set("")
 
 
-def _changed(sender, **kwargs):
-    if sender._meta.label_lower in IGNORED_MODELS:
-        return
+def _is_public(instance):
+    field, values = PUBLIC_WHEN[instance._meta.label_lower]
+    return getattr(instance, field) in values
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    """Whether the stored record is public, before this save changes it (one query, saves only)."""
+    field, values = PUBLIC_WHEN[sender._meta.label_lower]
+    stored = sender._base_manager.filter(pk=instance.pk).values_list(field, flat=True).first() if instance.pk else None
+    setattr(instance, _WAS_PUBLIC, stored in values)
+
+
+def _public_change(sender, instance, kwargs):
+    label = sender._meta.label_lower
+    if label in PRIVATE_MODELS:
+        return False
+    if kwargs.get("action"):  # a many-to-many change: public if the record it is made on is (or any reverse one)
+        return instance._meta.label_lower not in PUBLIC_WHEN or _is_public(instance)
+    if label in PUBLIC_WHEN:
+        return _is_public(instance) or getattr(instance, _WAS_PUBLIC, False)
+    return True
+
+
+def _changed(sender, instance=None, **kwargs):
     if kwargs.get("action", "post_").startswith("pre_"):
+        return
+    if not _public_change(sender, instance, kwargs):
         return
     # robust: a cache that cannot be written (its table not made yet) must not fail the change.
     transaction.on_commit(bump, using=kwargs.get("using"), robust=True)
@@ -73,6 +118,8 @@ def _changed(sender, **kwargs):
 def connect_signals():
     for app in CONTENT_APPS:
         for model in apps.get_app_config(app).get_models():
+            if model._meta.label_lower in PUBLIC_WHEN:
+                pre_save.connect(_before_save, sender=model, dispatch_uid=f"pagecache-before-{model._meta.label}")
             post_save.connect(_changed, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
             post_delete.connect(_changed, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
             for field in model._meta.local_many_to_many:

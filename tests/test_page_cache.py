@@ -3,9 +3,15 @@
 import pytest
 from django.core.cache import cache
 
+from countries import services as country_services
+from countries.models import Membership
+from meetings import services as meeting_services
+from meetings.models import Meeting
 from practices import services
 from practices.models import Theme
 from smeplatform import pagecache
+from tests.test_query_counts import pages as public_pages
+from tests.test_query_counts import record  # noqa: F401 (a fixture)
 
 BROWSE = "/en/practices/"
 
@@ -153,3 +159,67 @@ def test_the_worker_keeps_a_bounded_number_of_pages():
 def test_a_request_for_another_host_is_refused_as_before(client, db):
     response = client.get(BROWSE, headers={"host": "evil.example"})
     assert response.status_code == 400
+
+
+# --- Precise invalidation: only what visitors can see renews the pages ---
+
+
+def fresh_pages(client, paths, settings):
+    """Every public page as rendered now, with nothing kept from before."""
+    settings.PAGE_CACHE = settings.DATA_CACHE = False
+    pagecache.clear_worker_caches()
+    rendered = {}
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        rendered[path] = response.content
+    settings.PAGE_CACHE = settings.DATA_CACHE = True
+    return rendered
+
+
+def test_work_visitors_do_not_see_keeps_their_pages_and_changes_none(
+    client, record, country_a, focal_a, contributor_a, moderator, settings, django_capture_on_commit_callbacks
+):
+    """Drafts, reviews, declarations waiting for ITC, invitations and the audit trail: no public page
+    shows them, so they do not renew the visitors' pages; rendered afresh, every public page is the same."""
+    paths = public_pages(record)
+    before = fresh_pages(client, paths, settings)
+    generation = pagecache.generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        practice, draft = services.create_practice(country_a, by=contributor_a, content={"title": "A new draft", "themes": ["access-to-finance"]})
+        services.save_revision(draft, by=contributor_a, content={**draft.content, "title": "A new draft, renamed", "summary": "s", "description": "d", "level": "national"})
+        services.submit_revision(draft, by=contributor_a)
+        services.claim_review(draft, by=moderator)
+        services.request_changes(draft, by=moderator, comment="Say more about the results.")
+        edit = services.start_revision(record[0], by=focal_a)  # a published practice's next version
+        services.save_revision(edit, by=focal_a, content={**edit.content, "title": "Not reviewed yet"})
+        services.submit_revision(edit, by=focal_a)
+        services.reject_revision(edit, by=moderator, reason="Not this time.")
+        meeting = Meeting.objects.public().order_by("starts_at").first()
+        participation = meeting_services.declare_participation(meeting, by=focal_a, country=country_a, delegates=3)
+        meeting_services.decline_declaration(participation, by=moderator, note="Not on the list.")
+        country_services.invite_delegate(country=country_a, by=focal_a, email="new.delegate@example.org", role=Membership.Role.CONTRIBUTOR)
+    assert pagecache.bump not in callbacks
+    assert pagecache.generation() == generation
+    assert fresh_pages(client, paths, settings) == before
+
+
+def test_what_visitors_see_renews_their_pages(client, record, country_a, focal_a, moderator, django_capture_on_commit_callbacks):
+    def renews(change):
+        client.get(BROWSE)
+        before = pagecache.generation()
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+        assert pagecache.generation() != before
+        assert client.get(BROWSE)["X-Page-Cache"] == "miss"
+
+    edit = services.start_revision(record[0], by=focal_a)
+    services.save_revision(edit, by=focal_a, content={**edit.content, "title": "Credit guarantee, second version"})
+    services.submit_revision(edit, by=focal_a)
+    renews(lambda: services.publish_revision(edit, by=moderator))
+    assert "Credit guarantee, second version" in client.get(BROWSE).content.decode()
+    renews(lambda: services.archive_practice(record[1], by=focal_a))
+    meeting = Meeting.objects.public().order_by("starts_at").first()
+    participation = meeting_services.declare_participation(meeting, by=focal_a, country=country_a, delegates=3)
+    renews(lambda: meeting_services.confirm_declaration(participation, by=moderator))
+    renews(lambda: meeting_services.unpublish_meeting(meeting, by=moderator))
