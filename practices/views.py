@@ -622,13 +622,15 @@ def browse(request):
             label = filterset.filters[field].label if field in filterset.filters else ""
             for error in errors:
                 problems.append(_("%(filter)s: %(error)s This filter is left out.") % {"filter": label, "error": error})
-    results = filterset.ordered()
+    results = filterset.ordered(bounded=True)
     words = filterset.words
     facets = browse_facets(filterset)
     # The page is found among the ids alone (the narrow index), then only its rows are read: a deep
     # page skips thousands of index entries rather than thousands of wide rows.
     paginator = Paginator(results.values("pk"), BROWSE_PAGE_SIZE)
-    paginator.count = filterset.count()
+    total = filterset.total()
+    ranks_all = filterset.ranks_all(total)
+    paginator.count = total if ranks_all else filterset.RANKED_MATCHES
     page = paginator.get_page(request.GET.get("page"))
     practices = list(results.filter(pk__in=page.object_list).select_related("owner").prefetch_related("countries", "themes"))
     if words and search.full_text_available():
@@ -647,6 +649,8 @@ def browse(request):
             "facets-html", lambda: render_to_string("practices/_facets.html", {"facets": facets}), language, filterset.selection
         ),
         "page": page,
+        "total": total,
+        "ranked_only": None if ranks_all else filterset.RANKED_MATCHES,
         "practices": practices,
         "words": words,
         "sort": filterset.sort_order,

@@ -172,8 +172,9 @@ def test_facet_counts_in_one_query_are_those_of_counting_each_value(catalogue, c
     filterset = PracticeFilter(data, queryset=Practice.objects.published(), vocabulary=Vocabulary())
     assert not filterset.errors
     with django_assert_num_queries(1):
-        counts = filterset._count_facets()
+        counts, total = filterset._count_facets()
     assert counts == reference_facet_counts(filterset)
+    assert total == filterset.qs.count()
     if "language" not in query:  # each practice has one language: the counts add up to the results
         assert sum(counts["language"].values()) == filterset.ordered().count() > 0
 
@@ -235,6 +236,37 @@ def test_an_operator_search_does_what_it_says(client, catalogue):
 
 
 # --- Order, pages and bad input ---
+
+
+def test_relevance_ranks_the_most_recent_matches_and_says_so(client, country_a, focal_a, moderator, monkeypatch):
+    """A word found in nearly every practice would make every page rank them all: the browse page ranks the
+    newest RANKED_MATCHES, says so, and offers newest first to go through every match."""
+    from practices.filters import PracticeFilter
+
+    publish(country_a, focal_a, moderator, title="Microcredit for women entrepreneurs", summary="Microcredit.")
+    publish(country_a, focal_a, moderator, title="Export help desk", description="Some firms used microcredit.")
+    publish(country_a, focal_a, moderator, title="Microcredit bureau", description="A bureau for lenders.")
+    monkeypatch.setattr(PracticeFilter, "RANKED_MATCHES", 3)
+    response = client.get(URL, {"q": "microcredit"})
+    ranked = titles(response)
+    # Every match ranked: the one with the word in its title and summary first, the description last.
+    assert ranked[0] != "Export help desk" and ranked[-1] == "Export help desk" and len(ranked) == 3
+    assert "most recent matches" not in response.content.decode()
+
+    monkeypatch.setattr(PracticeFilter, "RANKED_MATCHES", 2)
+    response = client.get(URL, {"q": "microcredit"})
+    # The two most recent, in the same order; the oldest is not ranked.
+    assert titles(response) == [title for title in ranked if title != "Microcredit for women entrepreneurs"]
+    page = response.content.decode()
+    assert "3 practices" in page
+    assert "Sorted by relevance among the 2 most recent matches." in page
+    assert 'href="/en/practices/?q=microcredit&amp;sort=newest"' in page
+    assert titles(client.get(URL, {"q": "microcredit", "sort": "newest"})) == [
+        "Microcredit bureau", "Export help desk", "Microcredit for women entrepreneurs"
+    ]
+    # The API and the exports rank every match.
+    api = client.get("/api/practices/", {"q": "microcredit"}).json()
+    assert [item["title"] for item in api["results"]] == ranked
 
 
 def test_results_sort_by_title_newest_and_relevance(client, catalogue):
