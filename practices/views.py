@@ -612,9 +612,21 @@ BROWSE_PAGE_SIZE = 20
 def browse(request):
     """Browse and search the published practices: filters with counts, words, order, pages.
 
-    The URL holds the whole query. With htmx, the filters and results are swapped in place.
+    The URL holds the whole query. With htmx, the filters and results are swapped in place. What the
+    query shows (filters, results, pages) is rendered once per language and query and kept until
+    anything public changes: the same for every reader, signed in or not.
     """
     language = get_language()
+    content = pagecache.memoized("browse", lambda: _browse_content(request, language), language, request.GET.urlencode())
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
+        response = HttpResponse(content["html"])
+    else:
+        response = render(request, "practices/browse.html", {"browse_html": content["html"], "words": content["words"]})
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _browse_content(request, language):
     filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published(), language=language)
     problems = []
     if filterset.is_bound and not filterset.is_valid():
@@ -658,10 +670,7 @@ def browse(request):
         "selected": selected_filters(filterset),
         "problems": problems,
     }
-    template = "practices/_browse.html" if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request") else "practices/browse.html"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return {"html": render_to_string("practices/_browse.html", context, request=request), "words": words}
 
 
 def public_attachment_download(request, pk, attachment_id):

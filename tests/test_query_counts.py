@@ -104,3 +104,21 @@ def test_more_data_does_not_mean_more_queries(
     # Same pages for the same objects (the compare and practice pages name the first and last).
     after = count_queries(client, django_assert_max_num_queries, [record[0], *more[:-1], record[-1]])
     assert after == before
+
+
+@pytest.mark.parametrize("first_reader", ["moderator", "focal_a"])
+def test_what_is_kept_for_one_reader_is_what_a_visitor_gets_afresh(client, record, first_reader, request):
+    """Pages and fragments kept by the data cache are shared by every reader: what a moderator or a
+    delegate caused to be kept shows a visitor exactly what rendering afresh would."""
+    paths = pages(record)
+    fresh = {}
+    for path in paths:
+        pagecache.clear_worker_caches()
+        fresh[path] = client.get(path).content
+    pagecache.clear_worker_caches()
+    client.force_login(request.getfixturevalue(first_reader))
+    for path in paths:
+        assert client.get(path).status_code == 200
+    client.logout()
+    for path in paths:
+        assert client.get(path).content == fresh[path], path
