@@ -10,6 +10,7 @@ import pytest
 from meetings.demo import load_community_record
 from meetings.models import Meeting
 from practices import services
+from practices.models import Practice
 from smeplatform import pagecache
 
 PUBLIC_MAX_QUERIES = 5
@@ -122,3 +123,26 @@ def test_what_is_kept_for_one_reader_is_what_a_visitor_gets_afresh(client, recor
     client.logout()
     for path in paths:
         assert client.get(path).content == fresh[path], path
+
+
+def test_a_kept_practice_page_shows_the_contact_to_delegates_only(client, record, focal_b):
+    practice = record[0]
+    Practice.objects.filter(pk=practice.pk).update(contact_name="Amina Contact", contact_email="amina@example.org")
+    path = f"/en/practices/{practice.pk}/"
+    for readers in (("visitor", "delegate"), ("delegate", "visitor")):
+        pagecache.clear_worker_caches()
+        for reader in readers:
+            if reader == "delegate":
+                client.force_login(focal_b)
+            page = client.get(path).content.decode()
+            assert ("amina@example.org" in page) == (reader == "delegate"), readers
+            client.logout()
+
+
+def test_each_page_of_a_kept_region_page_is_its_own(client, record, monkeypatch):
+    monkeypatch.setattr("countries.views.REGION_PRACTICES_PER_PAGE", 2)
+    first = client.get("/en/regions/africa/").content.decode()
+    second = client.get("/en/regions/africa/?page=2").content.decode()
+    titles = {practice.title for practice in record[:3]}  # Kenya's three
+    assert {title for title in titles if title in first} | {title for title in titles if title in second} == titles
+    assert not {title for title in titles if title in first} & {title for title in titles if title in second}
