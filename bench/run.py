@@ -239,6 +239,11 @@ def measure_size(size, args, static_root):
                 status, body = server.get(path)  # and warms what the mode keeps
                 if status != 200:
                     raise SystemExit(f"{path} answered {status}")
+                if mode != "uncached":
+                    # Every worker keeps its own pages and fragments: warm them all, so the figures are
+                    # the steady state. (The first request of each worker after a change is the
+                    # uncached cost, less what the shared memos and the task worker spared it.)
+                    wrk(server.base + path, 8, 1)
                 for conn in connections:
                     figures = wrk(server.base + path, conn, args.duration)
                     figures["bytes"] = len(body)

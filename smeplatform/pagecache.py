@@ -77,10 +77,17 @@ def generation():
 
 
 def bump():
-    """Something public changed: every page and memo rendered before is stale."""
+    """Something public changed: every page and memo rendered before is stale.
+
+    The task worker then counts what the first visitors would otherwise wait for (smeplatform.warm).
+    """
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
     if _request_generation.get() is not None:
         _request_generation.set("")
+    if settings.DATA_CACHE:
+        from smeplatform.warm import warm_public_memos
+
+        warm_public_memos.enqueue()
 
 
 def _is_public(instance):
@@ -100,6 +107,8 @@ def _public_change(sender, instance, kwargs):
     if label in PRIVATE_MODELS:
         return False
     if kwargs.get("action"):  # a many-to-many change: public if the record it is made on is (or any reverse one)
+        if {instance._meta.label_lower, kwargs["model"]._meta.label_lower} & PRIVATE_MODELS:
+            return False  # an account's groups and permissions
         return instance._meta.label_lower not in PUBLIC_WHEN or _is_public(instance)
     if label in PUBLIC_WHEN:
         return _is_public(instance) or getattr(instance, _WAS_PUBLIC, False)
@@ -111,8 +120,31 @@ def _changed(sender, instance=None, **kwargs):
         return
     if not _public_change(sender, instance, kwargs):
         return
+    connection = transaction.get_connection(kwargs.get("using"))
+    # One new generation per transaction however many records it changes: the changes of a transaction
+    # share a batch, and the first of its callbacks to run bumps for all.
+    batch = next(
+        (
+            callback.batch
+            for _ids, callback, _robust in connection.run_on_commit
+            if isinstance(callback, BumpOnCommit) and not callback.batch["done"]
+        ),
+        {"done": False},
+    )
     # robust: a cache that cannot be written (its table not made yet) must not fail the change.
-    transaction.on_commit(bump, using=kwargs.get("using"), robust=True)
+    transaction.on_commit(BumpOnCommit(batch), using=kwargs.get("using"), robust=True)
+
+
+class BumpOnCommit:
+    """bump() once for the batch of changes of one transaction, when it commits."""
+
+    def __init__(self, batch):
+        self.batch = batch
+
+    def __call__(self):
+        if not self.batch["done"]:
+            self.batch["done"] = True
+            bump()
 
 
 def connect_signals():

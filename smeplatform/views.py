@@ -53,10 +53,14 @@ def _news():
     }
 
 
+def home_figures():
+    """Counted over every practice: kept until anything public changes (smeplatform.warm counts them then)."""
+    return pagecache.memoized("home-figures", _figures, shared=True)
+
+
 def home(request):
     context = {
-        # Counted over every practice: kept until anything public changes.
-        **pagecache.memoized("home-figures", _figures, shared=True),
+        **home_figures(),
         # The newest practices, the next meeting, the Call to Action: kept the same way.
         **pagecache.memoized("home-news", _news),
     }

@@ -221,12 +221,16 @@ def test_the_database_queue_holds_the_email_until_the_worker_runs_it(settings, d
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     services.submit_revision(draft, by=contributor_a)  # commits
     assert mail.outbox == []
-    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    # (The queue may hold other work, such as counting for the public pages: smeplatform.warm.)
+    queued = DBTaskResult.objects.filter(status="READY", task_path__startswith="practices.tasks.")
+    assert queued.count() == 1
+    email_task = queued.get()
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=open("/dev/null", "w"))
 
     assert [message.to for message in mail.outbox] == [[moderator.email]]
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    email_task.refresh_from_db()
+    assert email_task.status == "SUCCESSFUL"
 
 
 # --- Settings page and the remembered language ---
