@@ -243,13 +243,14 @@ class PracticeFilter(django_filters.FilterSet):
         )
 
     def _count_facets(self):
-        """({facet: {value: count}}, how many match) in one query: the selection is read once, with a flag per facet filter in force, and each
-        facet counts the rows whose *other* flags hold.
+        """({facet: {value: count}}, how many match), in one query.
 
-        The selection without its facet filters (published, words, years) is a materialized CTE, so
-        the words are searched once; each facet filter in force is a set computed once (a hashed
-        subplan), not a search per facet. Link facets join the link tables to it; scalar ones group
-        its rows.
+        The selection without its facet filters (published, words, years) is read once, as a
+        materialized CTE with a flag per facet filter in force (each filter's set computed once, a
+        hashed subplan), so the words are searched once; each facet counts the rows whose *other*
+        flags hold. Scalar facets group its rows, terms join their link tables, places read a second
+        CTE of its rows per country. The SQL is made of the facets' own names only; values are
+        parameters.
         """
         active = [facet for facet in self.FACETS if self.cleaned.get(facet) not in (None, "", [])]
         flags = {

@@ -1,16 +1,17 @@
 """Anonymous pages from memory, invalidated the moment anything public changes.
 
 Every worker keeps the pages it rendered for visitors who are not signed in (no session cookie)
-in its own memory, under the current *content generation*: a number in the shared cache that any
-saved or deleted record of the platform's apps replaces, once its transaction commits. Each request
+in its own memory, under the current *content generation*: a number in the shared cache that a
+change visitors can see replaces, once per transaction, when it commits (a saved or deleted record
+of the platform's apps, unless no public page shows it: PRIVATE_MODELS, PUBLIC_WHEN). Each request
 reads the generation once (one small query); a page rendered under an older generation is never
 served again, in any worker, so a published practice appears at once everywhere. Pages also expire
 after PAGE_CACHE_SECONDS, for what changes with time alone (a meeting passing from upcoming to past).
 
-PAGE_CACHE=false turns the pages off, DATA_CACHE=false the memos. Only what may be shared is stored: GET requests without a session or messages cookie, answered 200
-with no cookie set, no CSRF token used and no `private`/`no-store` cache control. The same
-generation keys other per-worker caches of public data (the browse page's vocabulary and facet
-counts: `memoized`).
+PAGE_CACHE=false turns the pages off, DATA_CACHE=false the memos. Only what may be shared is stored:
+GET requests without a session or messages cookie, answered 200 with no cookie set, no CSRF token
+used and no `private`/`no-store` cache control. The same generation keys other per-worker caches of
+public data (counts, vocabulary, page contexts and rendered fragments: `memoized`, `{% memo %}`).
 """
 
 import hashlib
