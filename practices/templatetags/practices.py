@@ -1,6 +1,7 @@
 import markdown as markdown_library
 import nh3
 from django import template
+from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -26,3 +27,9 @@ def markdown(text):
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean)
+
+
+@register.filter
+def grouped(value):
+    """A count with the thousands separator of the reader's language: 98,990 · 98 990 · 98.990."""
+    return number_format(value, force_grouping=True)

@@ -332,3 +332,21 @@ def test_the_browse_page_keeps_a_constant_number_of_queries(client, catalogue, c
 def test_a_country_code_in_lower_case_is_understood(client, catalogue):
     assert Country.objects.get(iso2="KE")
     assert len(titles(client.get(URL, {"country": "ke"}))) == 2
+
+
+@pytest.mark.parametrize("language, shown", [("en", "98,990"), ("fr", "98\xa0990"), ("es", "98\xa0990")])
+def test_counts_of_practices_are_grouped_by_thousands_in_the_readers_language(language, shown):
+    from django.utils import translation
+
+    from practices.templatetags.practices import grouped
+
+    with translation.override(language):
+        assert grouped(98990) == shown
+        assert grouped(7) == "7"
+
+
+def test_the_browse_page_groups_its_counts(client, catalogue, monkeypatch):
+    monkeypatch.setattr("practices.filters.PracticeFilter.total", lambda self: 12345)
+    page = client.get(URL).content.decode()
+    assert "12,345 practices" in page and "Go to the 12,345 results" in page
+    assert "12\xa0345 pratiques" in client.get("/fr/practices/").content.decode()
