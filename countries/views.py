@@ -62,6 +62,12 @@ def _flash_error(request, error):
 
 
 def country_list(request):
+    # Kept by the worker, per language, until anything public changes (like the page's content).
+    regions = pagecache.memoized("country-list", _country_list_regions, get_language())
+    return render(request, "countries/country_list.html", {"regions": regions})
+
+
+def _country_list_regions():
     countries = Country.objects.with_regions().order_by("region__name_en", "subregion__name_en")
     regions = []
     for region, members in groupby(countries, key=lambda c: c.region):
@@ -74,7 +80,7 @@ def country_list(request):
             }
         )
     regions.sort(key=lambda entry: entry["region"].name)
-    return render(request, "countries/country_list.html", {"regions": regions})
+    return regions
 
 
 COUNTRY_PRACTICES_PER_THEME = 6
@@ -568,6 +574,15 @@ def _region_map_context():
 
 
 def region_detail(request, slug):
+    # Kept by the worker, per language, until anything public changes (a region not found is never kept).
+    context = dict(pagecache.memoized("region-page", lambda: _region_context(slug), slug, get_language()))
+    paginator = Paginator(context.pop("practices"), REGION_PRACTICES_PER_PAGE)
+    paginator.count = context["figures"]["practices"]  # the same practices, already counted
+    context["page"] = paginator.get_page(request.GET.get("page"))
+    return render(request, "countries/region_detail.html", context)
+
+
+def _region_context(slug):
     region = get_object_or_404(Region.objects.select_related("parent__parent"), slug=slug)
     field = COUNTRY_FIELD_OF_LEVEL[region.level]
     countries = list(Country.objects.with_regions().filter(**{field: region}).by_name())
@@ -585,15 +600,12 @@ def region_detail(request, slug):
         .select_related("owner")
         .order_by("-published_at", "-pk")
     )
-    figures = counts.figures(countries, region)
-    paginator = Paginator(practices, REGION_PRACTICES_PER_PAGE)
-    paginator.count = figures["practices"]  # the same practices, already counted
-    context = {
+    return {
         "region": region,
         "parents": [parent for parent in (region.parent and region.parent.parent, region.parent) if parent],
         "children": children,
         "countries": countries,
-        "figures": figures,
-        "page": paginator.get_page(request.GET.get("page")),
+        "figures": counts.figures(countries, region),
+        # Not read here: each page of it is read when that page is shown.
+        "practices": practices,
     }
-    return render(request, "countries/region_detail.html", context)

@@ -96,7 +96,7 @@ def _is_public(instance):
     return getattr(instance, field) in values
 
 
-def _before_save(sender, instance, raw=False, **kwargs):
+def _before_save(sender, instance, **kwargs):
     """Whether the stored record is public, before this save changes it (one query, saves only)."""
     field, values = PUBLIC_WHEN[sender._meta.label_lower]
     stored = sender._base_manager.filter(pk=instance.pk).values_list(field, flat=True).first() if instance.pk else None
