@@ -101,7 +101,6 @@ def ensure_database(size, reseed):
     psql(f'CREATE DATABASE "{name}"')
     started = time.monotonic()
     manage(url, "migrate", "-v0")
-    manage(url, "createcachetable")
     manage(url, "bench_seed", "--practices", str(size))
     log(f"[{size}] seeded {name} in {time.monotonic() - started:.0f} s")
     return url

@@ -71,9 +71,8 @@ class Run:
         self.cluster.create()
         extra_env = {"DATABASE_POOL": self.args.database_pool} if self.args.database_pool else {}
         self.server = self.workplace.server(workers=self.args.workers, extra_env=extra_env)
-        log("migrate, createcachetable, load_demo, collectstatic")
+        log("migrate, load_demo, collectstatic")
         self.server.manage("migrate", "--no-input")
-        self.server.manage("createcachetable")
         self.server.manage("load_demo", "--allow-production")
         self.server.manage("collectstatic", "--no-input")
         log(f"seed: {self.args.practices} published practices, {self.args.delegates_per_country} delegates in each of 12 countries")

@@ -197,16 +197,25 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The database cache is shared by every gunicorn worker, so rate limits (failed
-# sign-ins) count across workers with no extra service to run.
+# Database caches, shared by every gunicorn worker with no extra service to run; their tables are
+# made by migration countries/0004. Past MAX_ENTRIES every write culls the alphabetically first third
+# of a cache's keys, so what visitors can fill is kept apart from what must not be forgotten.
 CACHES = {
+    # Security and correctness state: failed sign-ins and used two-factor codes (allauth keeps them in
+    # "default"), and the content generation (smeplatform/pagecache.py). No page a visitor reads adds
+    # a row here.
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "sme_cache",
-        # Past MAX_ENTRIES every write culls a third of the entries, sign-in failure counters and
-        # the page cache's generation included: well above what the platform ever holds.
         "OPTIONS": {"MAX_ENTRIES": 100_000},
-    }
+    },
+    # Counts of public pages shared between workers (pagecache.memoized(shared=True)): every new
+    # browse query adds a row, and culling them costs only a recount.
+    "public": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sme_public_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
 }
 
 # Anonymous pages kept in each worker's memory, invalidated when anything public changes
@@ -379,6 +388,8 @@ STORAGES = {
 # With several app servers, MEDIA_ROOT must be one shared volume, or use STORAGE_BACKEND=s3.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 SME_MAX_ATTACHMENT_SIZE = env_int("MAX_ATTACHMENT_MB", 20) * 1024 * 1024
+# Decoded bytes the PDF check reads from one file's compressed streams before it refuses the file.
+SME_PDF_SCAN_BUDGET = env_int("PDF_SCAN_BUDGET_MB", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

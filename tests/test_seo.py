@@ -65,6 +65,27 @@ def test_the_alternates_of_a_page_keep_its_query(client, db):
     assert alternates(page)["es"] == f"{SITE}/es/practices/compare/?p=1&amp;p=2"
 
 
+@pytest.mark.parametrize("path", ["/nope/", "/no/such/page/", "/en/nope/"])
+def test_an_error_page_at_an_address_without_language_versions_names_none(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert '<link rel="canonical"' in page  # the site's error page, with its head
+    assert alternates(page) == {}
+    assert 'rel="alternate"' not in page
+
+
+def test_a_missing_record_at_a_page_address_still_names_its_language_versions(client, db):
+    response = client.get("/es/countries/ZZ/")
+    assert response.status_code == 404
+    assert alternates(response.content.decode()) == {
+        "en": f"{SITE}/en/countries/ZZ/",
+        "fr": f"{SITE}/fr/countries/ZZ/",
+        "es": f"{SITE}/es/countries/ZZ/",
+        "x-default": f"{SITE}/countries/ZZ/",
+    }
+
+
 def test_the_home_page_describes_the_platform(client, db):
     page = client.get(reverse("home")).content.decode()
     assert meta_description(page).startswith("Best practices in SME policy and regulation shared by the governments of the SME Ministerial community")
@@ -111,7 +132,7 @@ def public_and_hidden(country_a, country_b, focal_a, focal_b, moderator):
     desk = publish(country_b, moderator, "Colombian desk")
     Practice.objects.filter(pk=desk.pk).update(published_at=datetime(2025, 7, 14, 10, tzinfo=timezone.utc))
     revision = services.start_revision(desk, by=moderator)
-    services.save_revision(revision, by=moderator, content={**revision.content, "title": "New title"})
+    services.save_revision(revision, by=moderator, changes={**revision.content, "title": "New title"})
     services.submit_revision(revision, by=moderator)
     draft, _revision = write(country_a, moderator, "Draft")
     in_review, revision = write(country("SN"), moderator, "In review")

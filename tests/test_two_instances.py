@@ -75,7 +75,6 @@ from countries.models import MODERATORS_GROUP, Country, Membership, User
 from practices.models import Theme
 
 call_command("migrate", verbosity=0)
-call_command("createcachetable")
 
 def person(email, **extra):
     user = User.objects.create_user(email=email, password={PASSWORD!r}, **extra)
