@@ -48,6 +48,21 @@ def _check_may_invite(country, role, by):
         raise ValidationError(_("Only the country's focal points and ITC staff can invite people."))
 
 
+def _reason_address_cannot_be_invited(email, membership):
+    """Why nobody may invite `email` to any team, or None. `membership` is the address's own, if any."""
+    if membership is not None:
+        return _("This address already belongs to the team of %(country)s.") % {"country": membership.country.name}
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        return None
+    if not user.is_active:
+        # Accepting needs a sign-in a closed account cannot make; ITC reopens it first.
+        return _("This account has been deactivated. Reactivate it in the administration first.")
+    if is_moderator(user):
+        return _("This address belongs to ITC staff, who cannot join a country team.")
+    return None
+
+
 def _new_token():
     # 192 random bits: unguessable, and a link short enough to copy from a plain-text e-mail.
     return secrets.token_urlsafe(24)
@@ -64,19 +79,17 @@ def invite_delegate(*, country, email, role, by, request=None):
     _check_may_invite(country, role, by)
     with transaction.atomic():
         existing = Membership.objects.select_related("country").filter(user__email__iexact=email).first()
-        if existing is not None:
-            if existing.country_id == country.id:
-                raise ValidationError({"email": _("This person is already a member of the team.")})
-            if is_moderator(by):
-                message = _("This address already belongs to the team of %(country)s.") % {
-                    "country": existing.country.name
-                }
-            else:
-                message = _("This address already belongs to another country's team.")
-            raise ValidationError({"email": message})
-        user = User.objects.filter(email__iexact=email).first()
-        if user is not None and is_moderator(user):
-            raise ValidationError({"email": _("This address belongs to ITC staff, who cannot join a country team.")})
+        if existing is not None and existing.country_id == country.id:
+            # The inviter's own team, listed on their team page: telling them reveals nothing.
+            raise ValidationError({"email": _("This person is already a member of the team.")})
+        reason = _reason_address_cannot_be_invited(email, existing)
+        if reason is not None:
+            # A focal point gets one neutral answer, so the form cannot be used to learn which
+            # addresses are ITC staff, another country's delegates or closed accounts. ITC
+            # moderators see every team and account anyway; the precise reason saves them a search.
+            if not is_moderator(by):
+                reason = _("This address cannot be invited. If you think it should be, contact ITC.")
+            raise ValidationError({"email": reason})
         open_invitation = (
             Invitation.objects.select_for_update()
             .filter(country=country, email__iexact=email, status=Invitation.Status.PENDING)

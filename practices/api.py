@@ -1,19 +1,21 @@
 """Machine-readable views of the published practices.
 
-The exports (CSV and JSON) give all the results of a browse page's query, in its order; the
+The exports (CSV, Excel and JSON) give all the results of a browse page's query, in its order; the
 read-only JSON API under /api/ pages through them. Both read through PracticeFilter on
 Practice.objects.published() and write what opendata.practice_record() gives: nothing else.
 """
 
 import csv
 import json
+import tempfile
 from functools import wraps
 
 from django.core.paginator import Paginator
-from django.http import JsonResponse, StreamingHttpResponse
-from django.urls import reverse
+from django.http import FileResponse, HttpResponse, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from countries.models import Region
@@ -21,7 +23,8 @@ from countries.models import Region
 from smeplatform import pagecache
 
 from . import openapi, opendata
-from .filters import PracticeFilter
+from .filters import PracticeFilter, Vocabulary
+from .imports import XLSX_CONTENT_TYPE
 from .models import InstrumentType, Practice, TargetGroup, Theme
 
 LANGUAGES = ("en", "fr", "es")
@@ -44,10 +47,13 @@ def _export_ids(request):
     return list(filterset.ordered().values_list("pk", flat=True)[: opendata.EXPORT_LIMIT])
 
 
+def _export_filename(extension):
+    return f"sme-policy-practices-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
 def _download(chunks, content_type, extension):
     response = StreamingHttpResponse(chunks, content_type=content_type)
-    filename = f"sme-policy-practices-{timezone.localdate():%Y-%m-%d}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename(extension)}"'
     return response
 
 
@@ -59,7 +65,9 @@ class _Line:
 
 
 def _csv_lines(ids, base_url):
-    writer = csv.writer(_Line())
+    # Every field quoted: a ";" in a text cannot split it for a spreadsheet that reads ";" as the
+    # separator, as French and Spanish Excel do (opendata._guarded covers readers that still would).
+    writer = csv.writer(_Line(), quoting=csv.QUOTE_ALL)
     # The byte order mark tells spreadsheet programs the file is UTF-8: accents show right.
     yield "\ufeff" + writer.writerow(opendata.CSV_COLUMNS)
     for record in opendata.published_records(ids, base_url=base_url):
@@ -69,6 +77,43 @@ def _csv_lines(ids, base_url):
 @require_safe
 def export_csv(request):
     return _download(_csv_lines(_export_ids(request), _base_url(request)), "text/csv; charset=utf-8", "csv")
+
+
+def _workbook_file(ids, base_url):
+    """The CSV's rows as an Excel workbook, in a temporary file; every cell is text."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    # Write-only: the rows go to disk as they are made, and memory stays flat whatever the count.
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("practices")
+
+    def text_cell(text):
+        cell = WriteOnlyCell(sheet, value=text)
+        if text is not None:
+            # openpyxl makes a text starting with "=" a formula: stored as a string, it never runs.
+            cell.data_type = "s"
+        # The Text number format keeps the cell text when someone edits it.
+        cell.number_format = "@"
+        return cell
+
+    sheet.append([text_cell(column) for column in opendata.CSV_COLUMNS])
+    for record in opendata.published_records(ids, base_url=base_url):
+        sheet.append([text_cell(text) for text in opendata.workbook_row(record)])
+    output = tempfile.TemporaryFile()
+    workbook.save(output)
+    output.seek(0)
+    return output
+
+
+@require_safe
+def export_xlsx(request):
+    return FileResponse(
+        _workbook_file(_export_ids(request), _base_url(request)),
+        as_attachment=True,
+        filename=_export_filename("xlsx"),
+        content_type=XLSX_CONTENT_TYPE,
+    )
 
 
 def _json_chunks(ids, base_url):
@@ -92,23 +137,76 @@ def export_json(request):
 # --- The JSON API (language-neutral, under /api/) ---
 
 
-def api_view(view):
-    """A read-only endpoint anyone may call from any site, cached five minutes; answers in English."""
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+# How long a browser may keep a preflight's answer (browsers cap it lower: two hours for Chromium).
+PREFLIGHT_MAX_AGE = 24 * 60 * 60
 
-    @require_safe
+
+def _readable_anywhere(response):
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _preflight():
+    """204 to a browser asking whether another site may call: any site, any header (no credentials are sent)."""
+    response = HttpResponse(status=204)
+    del response["Content-Type"]  # no content, so no type
+    response["Allow"] = response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+    response["Access-Control-Allow-Headers"] = "*"
+    response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
+    return response
+
+
+def _method_not_allowed(request):
+    response = _errors({"method": [f"The API is read-only: {request.method} is not taken, only {ALLOWED_METHODS}."]}, 405)
+    response["Allow"] = ALLOWED_METHODS
+    return response
+
+
+def api_view(view):
+    """A read-only endpoint anyone may call from any site, cached five minutes; answers in English.
+
+    It changes nothing and reads no one's session, so it needs no CSRF token: another method is
+    told 405 in JSON, never the CSRF failure page.
+    """
+
+    @csrf_exempt
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            return _readable_anywhere(_preflight())
+        if request.method not in ("GET", "HEAD"):
+            return _readable_anywhere(_method_not_allowed(request))
         with translation.override("en"):
             response = view(request, *args, **kwargs)
-        response["Access-Control-Allow-Origin"] = "*"
         response["Cache-Control"] = f"public, max-age={5 * 60}"
-        return response
+        return _readable_anywhere(response)
 
     return wrapper
 
 
 def _errors(errors, status):
     return JsonResponse({"errors": errors}, status=status)
+
+
+def _is_operation(path):
+    try:
+        return resolve(path).url_name != "not_found"
+    except Resolver404:
+        return False
+
+
+@csrf_exempt
+def not_found(request):
+    """Any other address under /api/, whatever the method: a JSON 404 another site may read.
+
+    As Django's APPEND_SLASH would (this address matches everything, so it never does), an
+    operation's address without its final slash is redirected to it.
+    """
+    if request.method in ("GET", "HEAD") and _is_operation(request.path_info + "/"):
+        return _readable_anywhere(HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True)))
+    description = request.build_absolute_uri(reverse("api:openapi"))
+    return _readable_anywhere(_errors({"path": [f"The API has no such address. Its operations are described at {description}."]}, 404))
 
 
 def _whole_number(query, name, default, errors, maximum=None):
@@ -219,5 +317,9 @@ def openapi_document(request):
     server = reverse("api:openapi").removesuffix("/openapi.json")
     documentation = opendata.stable_path("practices:open_data")
     return JsonResponse(
-        openapi.document(server_url=request.build_absolute_uri(server), documentation_url=request.build_absolute_uri(documentation))
+        openapi.document(
+            server_url=request.build_absolute_uri(server),
+            documentation_url=request.build_absolute_uri(documentation),
+            vocabulary=Vocabulary.current(),
+        )
     )

@@ -81,7 +81,8 @@ class YearFilter(django_filters.Filter):
 
 
 class PracticeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_words", label=_("Words"), max_length=search.MAX_QUERY_LENGTH)
+    # Not stripped before its length is checked: the API's description promises the limit on what is sent.
+    q = django_filters.CharFilter(method="filter_words", label=_("Words"), max_length=search.MAX_QUERY_LENGTH, strip=False)
     region = django_filters.MultipleChoiceFilter(method="filter_region", label=_("Region"))
     subregion = django_filters.MultipleChoiceFilter(method="filter_region", label=_("Sub-region"))
     country = django_filters.MultipleChoiceFilter(method="filter_country", label=_("Country"))
@@ -110,12 +111,30 @@ class PracticeFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, language="en", vocabulary=None, **kwargs):
         self.language = language
         self.vocabulary = vocabulary or Vocabulary.current()
-        if data is not None and "country" in data:
-            data = data.copy()
-            data.setlist("country", [value.upper() for value in data.getlist("country")])
+        if data is not None:
+            data = self._without_empty_values(data)
+            if "country" in data:
+                data.setlist("country", [value.upper() for value in data.getlist("country")])
         super().__init__(data, *args, **kwargs)
         for name in ("region", "subregion", "country", "theme", "instrument", "target"):
             self.filters[name].extra["choices"] = [(value, value) for value in self.vocabulary.names[name]]
+
+    @classmethod
+    def _without_empty_values(cls, data):
+        """A copy of the query without the empty values of the multiple-choice filters.
+
+        An empty value (?region=, what a form's blank option or a client building its query sends)
+        asks for no filter, as an empty year or words field does, rather than for an unknown value.
+        """
+        data = data.copy()
+        for name, query_filter in cls.base_filters.items():
+            if isinstance(query_filter, django_filters.MultipleChoiceFilter) and name in data:
+                values = [value for value in data.getlist(name) if value != ""]
+                if values:
+                    data.setlist(name, values)
+                else:
+                    del data[name]
+        return data
 
     # --- The filters ---
 

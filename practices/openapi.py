@@ -2,7 +2,9 @@
 
 tests/practices/test_opendata.py checks it against the code: every path resolves, the parameters
 of /practices/ are exactly the browse page's filters plus the pagination, and the API's answers
-carry every field the schemas require.
+carry every field the schemas require. tests/practices/test_api_contract.py runs a fuzzer
+(schemathesis) over every operation: what it sends within the description is answered 2xx or 404,
+what it sends outside it 4xx, and every answer is one the description gives.
 """
 
 from .filters import SORTS
@@ -17,14 +19,26 @@ def _ref(name):
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+# Every answer, errors included, may be read by any site.
+CROSS_ORIGIN_HEADER = {
+    "Access-Control-Allow-Origin": {"description": "Any site may read the answer.", "required": True, "schema": {"const": "*"}}
+}
+# The filters whose values are the platform's own vocabularies: the description lists those they take now.
+VOCABULARY_FILTERS = ("region", "subregion", "country", "theme", "instrument", "target")
+EMPTY = " An empty value is the same as leaving the parameter out."
+
+
+def _items(values):
+    # An empty value (?level=) is left out, as the browse page's blank option is.
+    return {"type": "string", "enum": ["", *values]}
+
+
 def _list_parameter(name, description, enum=None):
-    items = {"type": "string"}
-    if enum:
-        items["enum"] = list(enum)
+    items = _items(enum) if enum else {"type": "string"}
     return {
         "name": name,
         "in": "query",
-        "description": description + " Repeat the parameter for several values: any of them matches.",
+        "description": description + " Repeat the parameter for several values: any of them matches." + EMPTY,
         "required": False,
         "style": "form",
         "explode": True,
@@ -33,7 +47,19 @@ def _list_parameter(name, description, enum=None):
 
 
 def _year_parameter(name, description):
-    return {"name": name, "in": "query", "description": description, "required": False, "schema": {"type": "integer", "minimum": 1950, "maximum": 2100}}
+    return {
+        "name": name,
+        "in": "query",
+        "description": description + EMPTY,
+        "required": False,
+        "allowEmptyValue": True,
+        "schema": {"type": "integer", "minimum": 1950, "maximum": 2100},
+    }
+
+
+def _with_values(parameter, values):
+    """The parameter, taking only `values` (and the empty value, left out)."""
+    return {**parameter, "schema": {**parameter["schema"], "items": _items(values)}}
 
 
 FILTER_PARAMETERS = [
@@ -42,11 +68,12 @@ FILTER_PARAMETERS = [
         "in": "query",
         "description": "Words to search for in the title, summary, description and results (web search syntax: \"quoted phrase\", -word, OR).",
         "required": False,
-        "schema": {"type": "string", "maxLength": 200},
+        # Django refuses a null character in a form's text.
+        "schema": {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000]*$"},
     },
     _list_parameter("region", "M49 region (slug, see /taxonomies/): practices of its countries, owners or co-owners."),
     _list_parameter("subregion", "M49 sub-region or intermediate region (slug, see /taxonomies/)."),
-    _list_parameter("country", "ISO 3166 two-letter code of a country owning or co-owning the practice."),
+    _list_parameter("country", "ISO 3166 two-letter code of a country owning or co-owning the practice (small letters are read as capitals)."),
     _list_parameter("theme", "Theme (slug, see /taxonomies/)."),
     _list_parameter("instrument", "Instrument type (slug, see /taxonomies/)."),
     _list_parameter("target", "Target group (slug, see /taxonomies/)."),
@@ -59,18 +86,27 @@ FILTER_PARAMETERS = [
     {
         "name": "sort",
         "in": "query",
-        "description": "Order of the results. relevance needs q; without q the default is newest (last published first).",
+        "description": "Order of the results. relevance needs q; without q the default is newest (last published first)." + EMPTY,
         "required": False,
+        "allowEmptyValue": True,
         "schema": {"type": "string", "enum": list(SORTS)},
     },
 ]
 PAGINATION_PARAMETERS = [
-    {"name": "page", "in": "query", "description": "Page number, from 1.", "required": False, "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {
+        "name": "page",
+        "in": "query",
+        "description": "Page number, from 1." + EMPTY,
+        "required": False,
+        "allowEmptyValue": True,
+        "schema": {"type": "integer", "minimum": 1, "default": 1},
+    },
     {
         "name": "page_size",
         "in": "query",
-        "description": f"Practices per page, up to {MAX_PAGE_SIZE}.",
+        "description": f"Practices per page, up to {MAX_PAGE_SIZE}." + EMPTY,
         "required": False,
+        "allowEmptyValue": True,
         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
     },
 ]
@@ -205,7 +241,10 @@ SCHEMAS = {
         "properties": {
             "errors": {
                 "type": "object",
-                "description": "For each parameter at fault, what is wrong with it.",
+                "description": (
+                    "For each parameter at fault (or `path` for an address the API does not have, `method` for a method "
+                    "it does not take, `server` when the fault is ours), what is wrong with it."
+                ),
                 "additionalProperties": {"type": "array", "items": {"type": "string"}},
             }
         },
@@ -214,51 +253,85 @@ SCHEMAS = {
 
 
 def _json(schema_name, description):
-    return {"description": description, "content": {"application/json": {"schema": _ref(schema_name)}}}
+    return {"description": description, "headers": CROSS_ORIGIN_HEADER, "content": {"application/json": {"schema": _ref(schema_name)}}}
 
 
-PATHS = {
-    "/practices/": {
-        "get": {
-            "operationId": "listPractices",
-            "summary": "Published practices, filtered as on the browse page, one page at a time.",
-            "parameters": FILTER_PARAMETERS + PAGINATION_PARAMETERS,
-            "responses": {
-                "200": _json("PracticePage", "A page of practices."),
-                "400": _json("Errors", "A parameter is unknown or has a value it cannot take."),
-                "404": _json("Errors", "There is no such page."),
-            },
-        }
+# Answers to any request, besides each operation's own (api.api_view, api.not_found).
+RESPONSES = {
+    "NotFound": _json("Errors", "The API has no such address."),
+    "MethodNotAllowed": {
+        **_json("Errors", "The API is read-only: it takes GET, HEAD and OPTIONS only."),
+        "headers": {**CROSS_ORIGIN_HEADER, "Allow": {"description": "GET, HEAD, OPTIONS", "required": True, "schema": {"type": "string"}}},
     },
-    "/practices/{id}/": {
-        "get": {
-            "operationId": "getPractice",
-            "summary": "One published practice.",
-            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "responses": {
-                "200": _json("Practice", "The practice."),
-                "404": _json("Errors", "No published practice has this id."),
-            },
-        }
+    "ServiceUnavailable": {
+        **_json("Errors", "The database is restarting or out of reach: try again after Retry-After seconds."),
+        "headers": {**CROSS_ORIGIN_HEADER, "Retry-After": {"required": True, "schema": {"type": "integer"}}},
     },
-    "/taxonomies/": {
-        "get": {
-            "operationId": "getTaxonomies",
-            "summary": "Themes, instrument types, target groups and M49 regions, named in English, French and Spanish.",
-            "responses": {"200": _json("Taxonomies", "The vocabularies the filters take.")},
-        }
-    },
-    "/openapi.json": {
-        "get": {
-            "operationId": "getOpenAPI",
-            "summary": "This description.",
-            "responses": {"200": {"description": "An OpenAPI 3.1 document.", "content": {"application/json": {}}}},
-        }
+    "Preflight": {
+        "description": "The answer to a browser's cross-origin preflight (OPTIONS): any site may call the API.",
+        "headers": {
+            **CROSS_ORIGIN_HEADER,
+            "Access-Control-Allow-Methods": {"required": True, "schema": {"type": "string"}},
+            "Access-Control-Allow-Headers": {"required": True, "schema": {"type": "string"}},
+            "Access-Control-Max-Age": {"required": True, "schema": {"type": "integer"}},
+        },
     },
 }
 
 
-def document(*, server_url, documentation_url):
+def _filter_parameters(vocabulary):
+    return [
+        _with_values(parameter, vocabulary.names[parameter["name"]]) if parameter["name"] in VOCABULARY_FILTERS else parameter
+        for parameter in FILTER_PARAMETERS
+    ]
+
+
+def _paths(vocabulary):
+    return {
+        "/practices/": {
+            "get": {
+                "operationId": "listPractices",
+                "summary": "Published practices, filtered as on the browse page, one page at a time.",
+                "parameters": _filter_parameters(vocabulary) + PAGINATION_PARAMETERS,
+                "responses": {
+                    "200": _json("PracticePage", "A page of practices."),
+                    "400": _json("Errors", "A parameter is unknown or has a value it cannot take."),
+                    "404": _json("Errors", "There is no such page."),
+                },
+            }
+        },
+        "/practices/{id}/": {
+            "get": {
+                "operationId": "getPractice",
+                "summary": "One published practice.",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}],
+                "responses": {
+                    "200": _json("Practice", "The practice."),
+                    "404": _json("Errors", "No published practice has this id (or the id is not a whole number)."),
+                },
+            }
+        },
+        "/taxonomies/": {
+            "get": {
+                "operationId": "getTaxonomies",
+                "summary": "Themes, instrument types, target groups and M49 regions, named in English, French and Spanish.",
+                "responses": {"200": _json("Taxonomies", "The vocabularies the filters take.")},
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "operationId": "getOpenAPI",
+                "summary": "This description.",
+                "responses": {
+                    "200": {"description": "An OpenAPI 3.1 document.", "headers": CROSS_ORIGIN_HEADER, "content": {"application/json": {}}}
+                },
+            }
+        },
+    }
+
+
+def document(*, server_url, documentation_url, vocabulary):
+    """The description, listing the values the vocabulary filters take now (filters.Vocabulary)."""
     return {
         "openapi": "3.1.0",
         "info": {
@@ -266,12 +339,16 @@ def document(*, server_url, documentation_url):
             "version": "1.0.0",
             "description": (
                 "Read-only access to the best practices in SME policy published on the platform of the "
-                f"{PUBLISHER}. Only published practices are given. Answers may be cached for five minutes."
+                f"{PUBLISHER}. Only published practices are given. Answers may be cached for five minutes.\n\n"
+                "Any site may call it: every answer carries `Access-Control-Allow-Origin: *`, and a browser's "
+                "preflight (OPTIONS) is answered 204. It takes GET, HEAD and OPTIONS only: any other method is "
+                "answered 405 with an `Allow` header, an address it does not have 404, and while the database is out of "
+                "reach every request 503 with `Retry-After`: all with Errors in JSON (see components.responses)."
             ),
             "license": {"name": LICENCE, "url": LICENCE_URL},
         },
         "externalDocs": {"description": "Fields, licence and how to cite a practice", "url": documentation_url},
         "servers": [{"url": server_url}],
-        "paths": PATHS,
-        "components": {"schemas": SCHEMAS},
+        "paths": _paths(vocabulary),
+        "components": {"schemas": SCHEMAS, "responses": RESPONSES},
     }

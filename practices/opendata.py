@@ -3,9 +3,10 @@
 One function, practice_record(), turns a published practice into a dict of its public fields:
 the published version's content, never a version in review, never the contact person. FIELDS
 documents each field (the open data page is generated from it) and says how it is written in
-the CSV export.
+the CSV export and the Excel workbook, which have the same columns.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -30,6 +31,15 @@ BATCH_SIZE = 200
 SEPARATOR = "; "
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where a spreadsheet may start a cell inside a CSV field: at its start, and after a character some
+# spreadsheet splits on. French and Spanish Excel split on ";" and may cut a field of a file written
+# with "," at a ";" inside it, quotes or not; past such a cut, a line break in the field starts a row.
+# Quotes and spaces a reader may drop before a formula are looked through.
+_FORMULA_AT_A_CELL_START = re.compile(r'(^|[,;\t\r\n])([" ]*)(?=[' + re.escape("".join(FORMULA_STARTS)) + "])")
+# Characters XML 1.0, and so an .xlsx workbook, cannot hold.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The most characters an Excel cell holds; the JSON gives longer texts whole.
+EXCEL_CELL_LIMIT = 32_767
 
 
 def stable_path(name, **kwargs):
@@ -254,14 +264,32 @@ CSV_COLUMNS = [column for item in FIELDS for column in item.column_names]
 
 
 def _guarded(value):
-    """A cell a spreadsheet shows as text: one starting like a formula is preceded by an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """A CSV cell a spreadsheet shows as text, however it splits the line.
+
+    Wherever a piece of the text could start a cell (see _FORMULA_AT_A_CELL_START) and begins
+    like a formula, an apostrophe goes first.
+    """
+    if isinstance(value, str):
+        return _FORMULA_AT_A_CELL_START.sub(r"\1\2'", value)
     return value
 
 
 def csv_row(record):
     return [_guarded(value(record)) for item in FIELDS for _column, value in item.columns]
+
+
+def _text_cell(value):
+    if value in (None, ""):
+        return None
+    return _NOT_IN_XML.sub("\ufffd", str(value))[:EXCEL_CELL_LIMIT]
+
+
+def workbook_row(record):
+    """The CSV row's values as the workbook's texts (None for empty), as written: no apostrophes.
+
+    The workbook stores each as a text cell, which a spreadsheet never runs as a formula.
+    """
+    return [_text_cell(value(record)) for item in FIELDS for _column, value in item.columns]
 
 
 def documented_fields():

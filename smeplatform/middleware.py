@@ -13,7 +13,7 @@ from psycopg.errors import QueryCanceled
 
 from countries.access import is_moderator
 
-from .views import DATABASE_UNAVAILABLE_ERRORS, service_unavailable
+from .views import API_PREFIX, DATABASE_UNAVAILABLE_ERRORS, service_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ class SessionLifetimeMiddleware:
 
 
 # The read-only JSON API is public (it sends Access-Control-Allow-Origin: *): other sites may load it.
-PUBLIC_API_PREFIX = "/api/"
+PUBLIC_API_PREFIX = API_PREFIX
 
 
 class CrossOriginResourcePolicyMiddleware:

@@ -2,7 +2,7 @@ import sys
 
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
@@ -105,20 +105,35 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+# The read-only JSON API (practices/api.py) answers its errors in JSON too, and any site may read them.
+API_PREFIX = "/api/"
+
+
+def _api_error(status, message):
+    response = JsonResponse({"errors": {"server": [message]}}, status=status)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def server_error(request):
     # The database failed outside a view (loading a signed-in user's session in a middleware):
     # the same "temporarily unavailable" page as the middleware gives for a view's query.
     if isinstance(sys.exception(), DATABASE_UNAVAILABLE_ERRORS):
         return service_unavailable(request)
+    if request.path_info.startswith(API_PREFIX):
+        return _api_error(500, "Something went wrong on our side. It has been logged.")
     # No context processors: whatever broke must not break the error page too.
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
 def service_unavailable(request):
     """503 while the database cannot answer. Renders without a query: no context processors, no user."""
-    # In the language of the address (or cookie, or browser): it may be answered before LocaleMiddleware runs.
-    with translation.override(translation.get_language_from_request(request, check_path=True)):
-        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    if request.path_info.startswith(API_PREFIX):
+        response = _api_error(503, f"The platform is temporarily unavailable. Try again in {RETRY_AFTER_SECONDS} seconds.")
+    else:
+        # In the language of the address (or cookie, or browser): it may be answered before LocaleMiddleware runs.
+        with translation.override(translation.get_language_from_request(request, check_path=True)):
+            response = HttpResponse(loader.get_template("503.html").render(), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response

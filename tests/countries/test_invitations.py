@@ -1,5 +1,6 @@
 """Invitations: sent by staff or focal points, accepted once, revocable, expiring, audited."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -89,22 +90,69 @@ def test_other_country_cannot_invite_into_country_a(client, contributor_b, focal
     assert not Invitation.objects.exists()
 
 
+CANNOT_BE_INVITED = "This address cannot be invited. If you think it should be, contact ITC."
+
+
 def test_inviting_member_of_another_country_is_refused_next_to_the_field(client, focal_a, contributor_b):
     client.force_login(focal_a)
     response = client.post(
         reverse("countries:invite_member", kwargs={"iso2": "KE"}), {"email": contributor_b.email.upper(), "role": "contributor"}
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["email"] == ["This address already belongs to another country's team."]
-    # A focal point does not learn which country.
+    assert response.context["form"].errors["email"] == [CANNOT_BE_INVITED]
+    # A focal point does not learn that the address is taken, let alone by which country.
     assert "Colombia" not in response.content.decode()
     assert not Invitation.objects.exists()
 
 
-def test_moderator_is_told_which_country_holds_the_address(client, moderator, contributor_b):
+def _invite_page_without_the_address(client, email):
+    """The refusal page as bytes, minus what differs on every request or is the typed address itself."""
+    response = client.post(reverse("countries:invite_member", kwargs={"iso2": "KE"}), {"email": email, "role": "contributor"})
+    page = response.content.decode().replace(email, "ADDRESS")
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', page)
+    page = re.sub(r'nonce="[^"]*"', "nonce", page)
+    return response.status_code, response.context["form"].errors.get_json_data(), page
+
+
+def test_focal_point_cannot_tell_staff_other_countries_and_closed_accounts_apart(
+    client, focal_a, contributor_b, moderator, django_capture_on_commit_callbacks
+):
+    closed = make_user("closed.account@example.org", is_active=False)
+    client.force_login(focal_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            _invite_page_without_the_address(client, email)
+            for email in (moderator.email, contributor_b.email, closed.email)
+        ]
+    status, errors, page = answers[0]
+    assert status == 200
+    assert errors == {"email": [{"message": CANNOT_BE_INVITED, "code": ""}]}
+    assert answers[1] == answers[0] and answers[2] == answers[0]
+    assert CANNOT_BE_INVITED in page
+    # Nothing sent, nothing recorded: no trace the inviter could tell apart either.
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.INVITATION_SENT).exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "reason"),
+    [
+        ("other_country", "This address already belongs to the team of Colombia."),
+        ("staff", "This address belongs to ITC staff, who cannot join a country team."),
+        ("closed", "This account has been deactivated. Reactivate it in the administration first."),
+    ],
+)
+def test_moderator_is_told_why_an_address_cannot_be_invited(client, moderator, contributor_b, who, reason):
+    emails = {
+        "other_country": contributor_b.email,
+        "staff": make_user("colleague@itc.example", is_superuser=True).email,
+        "closed": make_user("closed.account@example.org", is_active=False).email,
+    }
     client.force_login(moderator)
-    response = client.post(reverse("countries:staff_invite"), {"country": "KE", "email": contributor_b.email, "role": "focal_point"})
-    assert response.context["form"].errors["email"] == ["This address already belongs to the team of Colombia."]
+    response = client.post(reverse("countries:staff_invite"), {"country": "KE", "email": emails[who], "role": "focal_point"})
+    assert response.context["form"].errors["email"] == [reason]
+    assert not Invitation.objects.exists()
 
 
 def test_inviting_existing_member_or_pending_address_again_is_refused(client, focal_a, contributor_a):

@@ -6,6 +6,7 @@ import io
 import json
 import xml.etree.ElementTree as ElementTree
 
+import openpyxl
 import pytest
 from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,6 +26,7 @@ from .test_browse import catalogue, publish  # noqa: F401 (catalogue is a fixtur
 BROWSE = "/en/practices/"
 CSV_URL = "/en/practices/export.csv"
 JSON_URL = "/en/practices/export.json"
+XLSX_URL = "/en/practices/export.xlsx"
 API = "/api/practices/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 PUBLISHED = ["Credit guarantee for small firms", "Fondo para pequeñas empresas rurales", "Online business registry"]
@@ -41,6 +43,19 @@ def csv_rows(response):
     raw = body(response)
     assert raw.startswith(b"\xef\xbb\xbf"), "the CSV starts with a UTF-8 byte order mark"
     return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+
+
+def workbook_cells(raw):
+    """The cells of an exported workbook's only sheet, row by row, as openpyxl reads them."""
+    workbook = openpyxl.load_workbook(io.BytesIO(raw))
+    [sheet] = workbook.worksheets
+    return [list(row) for row in sheet.iter_rows()]
+
+
+def workbook_rows(response):
+    """The workbook's rows like csv_rows(): a dict per practice, an empty cell as ""."""
+    header, *rows = [[cell.value for cell in row] for row in workbook_cells(body(response))]
+    return [{column: value or "" for column, value in zip(header, row, strict=True)} for row in rows]
 
 
 def json_export(response):
@@ -109,7 +124,7 @@ def detailed(catalogue, country_a, country_b, focal_a, moderator, settings, tmp_
     )
     services.submit_revision(revision, by=focal_a)
     services.publish_revision(revision, by=moderator, evidence_label="monitored")
-    services.add_co_owner(practice, by=focal_a, country=country_b)
+    services.add_co_owner(practice, by=moderator, country=country_b)
     practice.refresh_from_db()
     practice.document = attachment
     return practice
@@ -122,7 +137,7 @@ def hidden(catalogue, detailed, focal_a, moderator, settings, tmp_path):  # noqa
     guarantee = catalogue["guarantee"]
     edit = services.start_revision(guarantee, by=focal_a)
     services.save_revision(
-        edit, by=focal_a, content={**edit.content, "summary": "Unreviewed summary wording", "description": "Unreviewed description wording"}
+        edit, by=focal_a, changes={**edit.content, "summary": "Unreviewed summary wording", "description": "Unreviewed description wording"}
     )
     services.submit_revision(edit, by=focal_a)
     # A document added to the registry's unreviewed version.
@@ -218,7 +233,8 @@ def test_the_csv_export_is_utf8_with_a_bom_and_one_column_per_documented_value(c
 def test_csv_cells_that_would_run_as_formulas_are_prefixed_with_an_apostrophe(client, detailed):
     row = next(row for row in csv_rows(client.get(CSV_URL)) if row["title"] == "Export desk")
     assert row["summary"] == "'=HYPERLINK(\"https://evil.example\", \"click\")"
-    assert row["description"] == "'- advice\n- **finance**"
+    # A line break may start a row for a spreadsheet that split the line elsewhere: guarded too.
+    assert row["description"] == "'- advice\n'- **finance**"
     assert row["problem"] == "'+ few exporters"
     assert row["objectives"] == "'@ more exporters"
     assert row["implementation"] == "'\tMinistry of Trade"
@@ -228,7 +244,7 @@ def test_csv_cells_that_would_run_as_formulas_are_prefixed_with_an_apostrophe(cl
 
 
 def test_a_carriage_return_at_the_start_of_a_cell_is_guarded_too():
-    assert opendata._guarded("\r=1+1") == "'\r=1+1"
+    assert opendata._guarded("\r=1+1") == "'\r'=1+1"
     assert opendata._guarded("Plain text") == "Plain text"
     assert opendata._guarded(2019) == 2019
 
@@ -287,7 +303,13 @@ def _query_count(client, url, query):
 def test_exports_and_the_api_keep_a_constant_number_of_queries(
     client, detailed, country_a, country_b, focal_a, focal_b, moderator, django_assert_max_num_queries
 ):
-    channels = [(CSV_URL, {}), (JSON_URL, {"theme": "access-to-finance"}), (API, {"page_size": 100}), (API, {"q": "finance", "page_size": 100})]
+    channels = [
+        (CSV_URL, {}),
+        (JSON_URL, {"theme": "access-to-finance"}),
+        (XLSX_URL, {"theme": "access-to-finance"}),
+        (API, {"page_size": 100}),
+        (API, {"q": "finance", "page_size": 100}),
+    ]
     few = {url + str(query): _query_count(client, url, query) for url, query in channels}
     for number in range(30):
         practice = publish(
@@ -307,6 +329,8 @@ def test_exports_and_the_api_keep_a_constant_number_of_queries(
             response = client.get(url, query)
             content = body(response)
         assert few[url + str(query)] <= 13
+        if url == XLSX_URL:
+            content = str([[cell.value for cell in row] for row in workbook_cells(content)]).encode()
         assert b"Finance practice 29" in content
 
 
@@ -552,14 +576,15 @@ def test_every_documented_path_resolves_to_the_api(described):
             match = resolve("/api" + path.replace("{id}", "1"))
         except Resolver404:
             pytest.fail(f"{path} is documented but does not resolve")
-        assert match.namespace == "api", path
+        assert match.namespace == "api" and match.url_name != "not_found", path
 
 
 def test_every_api_url_is_documented(described):
     from practices import api_urls
 
     documented = {resolve("/api" + path.replace("{id}", "1")).url_name for path in described["paths"]}
-    assert documented == {pattern.name for pattern in api_urls.urlpatterns}
+    # Besides the operations, only the JSON 404 of every other address under /api/.
+    assert documented | {"not_found"} == {pattern.name for pattern in api_urls.urlpatterns}
 
 
 def test_the_documented_parameters_are_the_browse_page_filters_and_the_pagination(described):
@@ -571,7 +596,8 @@ def test_the_documented_parameters_are_the_browse_page_filters_and_the_paginatio
 def test_the_documented_choices_are_those_the_filters_take(described):
     parameters = {parameter["name"]: parameter["schema"] for parameter in described["paths"]["/practices/"]["get"]["parameters"]}
     for name in ("level", "status", "evidence", "language"):
-        assert parameters[name]["items"]["enum"] == [value for value, _label in PracticeFilter.base_filters[name].extra["choices"]], name
+        # The empty value first: it is left out, like the browse page's blank option.
+        assert parameters[name]["items"]["enum"] == ["", *(value for value, _label in PracticeFilter.base_filters[name].extra["choices"])], name
     assert parameters["sort"]["enum"] == [value for value, _label in PracticeFilter.base_filters["sort"].extra["choices"]]
     assert parameters["page_size"]["maximum"] == openapi.MAX_PAGE_SIZE
 
@@ -616,6 +642,7 @@ def test_the_open_data_page_documents_every_field_and_links_to_every_channel(cli
     for link in [
         f"/{language}/practices/export.csv",
         f"/{language}/practices/export.json",
+        f"/{language}/practices/export.xlsx",
         f"/{language}/feeds/practices/",
         f"/{language}/feeds/countries/",
         f"/{language}/feeds/themes/",
@@ -668,6 +695,7 @@ def test_the_browse_page_links_to_the_exports_and_feed_of_its_query(client, cata
     query = "?theme=access-to-finance&amp;sort=title"
     assert f'href="/en/practices/export.csv{query}"' in page
     assert f'href="/en/practices/export.json{query}"' in page
+    assert f'href="/en/practices/export.xlsx{query}"' in page
     assert f'href="/en/feeds/search/{query}"' in page
     head = page[: page.index("</head>")]
     assert '<link rel="alternate" type="application/atom+xml"' in head
