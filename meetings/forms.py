@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -227,9 +228,11 @@ class UptakeStoryForm(forms.ModelForm):
             "mandate__call", "mandate__position", "position", "pk"
         )
         self.fields["used_deliverable"].empty_label = "—"
-        # Peers' published practices only: the service refuses any other.
+        # Peers' published practices only: the service refuses any other. The one the story names stays offered
+        # after its country withdraws it, so that a save which does not change it keeps it.
+        peers = Practice.objects.published().exclude(pk__in=Practice.objects.of_country(country).values("pk"))
         self.fields["used_practice"].queryset = (
-            Practice.objects.published().exclude(pk__in=Practice.objects.of_country(country).values("pk")).select_related("owner").order_by("title")
+            Practice.objects.filter(Q(pk__in=peers.values("pk")) | Q(pk=self.instance.used_practice_id)).select_related("owner").order_by("title")
         )
         self.fields["used_practice"].label_from_instance = lambda practice: f"{practice.title} ({practice.owner.name})"
         self.fields["used_practice"].empty_label = "—"

@@ -311,7 +311,9 @@ def declare_presentation(meeting, *, by, country, title, summary="", practices=(
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _require_meeting_visible(meeting, by)
-        presentation = Presentation(meeting=meeting, country=country, title=title, summary=(summary or "").strip(), recorded_by=by)
+        # Browsers send line ends as CRLF: kept as \n, as every other text of the record.
+        summary = (summary or "").replace("\r\n", "\n").strip()
+        presentation = Presentation(meeting=meeting, country=country, title=title, summary=summary, recorded_by=by)
         _declared_or_confirmed(presentation, by)
         presentation.save()
         presentation.practices.set(allowed)
@@ -505,15 +507,18 @@ def _record_story(story, action, *, by, from_status="", to_status="", note=""):
     return event
 
 
-def _clean_story_content(country, content):
-    """The story's fields, checked: a title; a practice used must be published, and another country's."""
+def _clean_story_content(country, content, *, kept_practice_id=None):
+    """The story's fields, checked: a title; a practice used must be published, and another country's.
+
+    The practice the story already names (kept_practice_id) is kept as it is, even once its country withdraws it.
+    """
     content = {field: content.get(field) for field in STORY_FIELDS}
     for field in ("title", "institution", "story"):
         content[field] = (content[field] or "").replace("\r\n", "\n").strip()
     if not content["title"]:
         raise ValidationError({"title": _("Give the story a title.")})
     practice = content["used_practice"]
-    if practice is not None:
+    if practice is not None and practice.pk != kept_practice_id:
         if not Practice.objects.published().filter(pk=practice.pk).exists():
             raise ValidationError({"used_practice": _("Choose a published practice.")})
         if Practice.objects.of_country(country).filter(pk=practice.pk).exists():
@@ -552,7 +557,7 @@ def save_uptake_story(story, *, by, content):
         _require_team_or_staff(by, story.country)
         if not story.is_editable:
             raise ValidationError(_("This story is in review or closed: it can no longer be edited."))
-        content = _clean_story_content(story.country, content)
+        content = _clean_story_content(story.country, content, kept_practice_id=story.used_practice_id)
         for field, value in content.items():
             setattr(story, field, value)
         story.updated_at = timezone.now()

@@ -623,3 +623,16 @@ def test_staff_keep_the_mandates_in_the_admin_but_progress_only_changes_on_the_s
     assert 'name="deliverables-0-progress"' not in page and "40" in page
     assert client.get(reverse("admin:meetings_calltoaction_add")).status_code == 200
     assert client.get(reverse("admin:meetings_calltoaction_delete", args=[call.pk])).status_code == 403
+
+
+def test_a_meeting_in_preparation_is_not_named_on_public_pages(client, call, country_b, moderator):
+    """ITC may record an endorsement made at a meeting whose page is not public yet: the endorsement
+    shows, the meeting's title does not, until the meeting is published."""
+    secret = make_meeting("Closed-door preparatory session", slug="prep-2026", published=False, days_ago=10)
+    services.record_endorsement(call, country=country_b, by=moderator, endorsed_on=date(2026, 1, 10), meeting=secret)
+    pages = [reverse("meetings:call_to_action"), reverse("countries:country_detail", kwargs={"iso2": "CO"})]
+    for path in pages:
+        page = client.get(path).content.decode()
+        assert "Colombia" in page and secret.title not in page, path
+    services.publish_meeting(secret, by=moderator)
+    assert secret.title in client.get(pages[0]).content.decode()
