@@ -95,3 +95,44 @@ def staff_view(view):
 def may_manage(user, membership):
     """Whether the person in front of a workspace manages its team and profile."""
     return is_moderator(user) or (membership is not None and membership.is_focal_point)
+
+
+# --- Who answers for a practice ---
+# Written in terms of country ids (a practice's owner_id, a co-ownership's country_id): this module
+# knows countries, not practices, which build on it. Views, services and templates all ask these.
+
+
+def is_focal_point_of(user, country_id):
+    """Whether `user` is a focal point of this country. Read fresh, like membership_of."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Membership.objects.filter(user=user, country_id=country_id, role=Membership.Role.FOCAL_POINT).exists()
+
+
+def _speaks_for(user, country_id):
+    return is_moderator(user) or is_focal_point_of(user, country_id)
+
+
+def may_archive(user, practice):
+    """Withdraw a practice from public view: the owner country's focal points and ITC, not co-owners."""
+    return _speaks_for(user, practice.owner_id)
+
+
+def may_restore(user, practice):
+    """Make an archived practice public again: whoever may archive it."""
+    return may_archive(user, practice)
+
+
+def may_share(user, practice):
+    """Ask a country to co-own a practice, withdraw the question, remove a co-owner: the owner's focal points and ITC."""
+    return _speaks_for(user, practice.owner_id)
+
+
+def may_answer_share(user, co_ownership):
+    """Accept or decline a country's invitation to co-own a practice: that country's focal points and ITC."""
+    return _speaks_for(user, co_ownership.country_id)
+
+
+def may_leave(user, co_ownership):
+    """Take a co-owner country off a practice it co-owns: that country's focal points and ITC."""
+    return _speaks_for(user, co_ownership.country_id)

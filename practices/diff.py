@@ -17,6 +17,10 @@ def _as_text(field, value, names):
         return "\n".join(value or [])
     if value is None:
         return ""
+    choices = Practice._meta.get_field(field).flatchoices
+    if choices:
+        # A choice reads as its label in the reader's language, not as its stored key.
+        return str(dict(choices).get(value, value))
     return str(value).replace("\r\n", "\n")
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.core.validators import URLValidator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country, ReviewEmails
@@ -10,6 +10,7 @@ from countries.models import Country, ReviewEmails
 from .attachments import check_document
 from .models import (
     YEAR_VALIDATORS,
+    CoOwnership,
     EvidenceLabel,
     ImplementationStatus,
     InstrumentType,
@@ -90,6 +91,11 @@ class PracticeForm(forms.Form):
         help_text=_("Shown only to signed-in delegates and ITC staff."),
     )
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    # The save this form was opened from: a save made since then is not overwritten unseen.
+    base = forms.IntegerField(widget=forms.HiddenInput, error_messages={
+        "required": _("This form is out of date: nothing was saved. Open the practice again to edit it."),
+        "invalid": _("This form is out of date: nothing was saved. Open the practice again to edit it."),
+    })
     adapted_from = forms.ModelMultipleChoiceField(
         label=_("Adapted from"),
         queryset=Practice.objects.none(),
@@ -125,12 +131,21 @@ class PracticeForm(forms.Form):
         context = super().get_context()
         by_name = {field.name: (field, errors) for field, errors in context["fields"]}
         context["sections"] = [
-            {"legend": legend, "fields": [by_name[name] for name in names]} for legend, names in self.SECTIONS
+            {"legend": legend, "fields": [(*by_name[name], self.conflict.get(name)) for name in names]}
+            for legend, names in self.SECTIONS
         ]
         return context
 
-    def __init__(self, *args, country=None, **kwargs):
+    def __init__(self, *args, country=None, base=None, conflict=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if base is None:
+            # A new practice: there is nothing saved it could overwrite.
+            del self.fields["base"]
+        else:
+            self.initial["base"] = base
+        # After an edit conflict: {field name: what the other person saved there, as text}.
+        self.conflict = conflict or {}
+        self.conflict_by = ""
         others = Practice.objects.published().select_related("owner").order_by("owner__name_en", "title")
         if country is not None:
             others = others.exclude(owner=country)
@@ -177,10 +192,22 @@ class PracticeForm(forms.Form):
     def content(self):
         """The cleaned form as a revision's content."""
         data = dict(self.cleaned_data)
+        data.pop("base", None)
         for field in ("themes", "instruments", "target_groups"):
             data[field] = [term.slug for term in data[field]]
         data["adapted_from"] = [practice.pk for practice in data["adapted_from"]]
         return data
+
+    def displayed(self, content, name):
+        """A field's value in `content` as a reader sees it in this form: labels for choices, lines for lists."""
+        value = self.initial_from(content).get(name)
+        field = self.fields[name]
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            key = field.to_field_name or "pk"
+            return ", ".join(field.label_from_instance(item) for item in field.queryset.model.objects.filter(**{f"{key}__in": value or []}))
+        if isinstance(field, forms.ChoiceField):
+            return str(dict(field.choices).get(value, value or ""))
+        return "" if value is None else str(value)
 
     @staticmethod
     def initial_from(content):
@@ -242,14 +269,17 @@ class AttachmentForm(forms.Form):
 
 
 class CoOwnerForm(forms.Form):
+    """The country asked to co-own a practice: one with an account, not the owner, not already asked or sharing."""
+
     country = forms.ModelChoiceField(
         label=_("Country"), queryset=Country.objects.none(), to_field_name="iso2", empty_label=_("Choose a country")
     )
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
+        asked = CoOwnership.objects.filter(practice=practice, country=OuterRef("pk"), status__in=CoOwnership.OPEN_STATUSES)
         self.fields["country"].queryset = (
-            Country.objects.participating().exclude(pk=practice.owner_id).exclude(co_owned_practices=practice).by_name()
+            Country.objects.participating().exclude(pk=practice.owner_id).exclude(Exists(asked)).by_name()
         )
 
 

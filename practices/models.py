@@ -337,6 +337,31 @@ class PracticeRevision(models.Model):
         return self.status in self.IN_REVIEW_STATUSES
 
 
+class RevisionSave(models.Model):
+    """One saved state of a version's content. Every save is kept: a text replaced by a later save
+    stays readable in the history, and a form opened before the latest save is recognised as stale
+    (it names the save it started from)."""
+
+    revision = models.ForeignKey(PracticeRevision, verbose_name=_("version"), on_delete=models.PROTECT, related_name="saves")
+    content = models.JSONField(_("content"), default=dict)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("saved by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("saved"), default=timezone.now)
+    # The history entry of the save (none for the saves made of existing versions by migration 0011).
+    event = models.OneToOneField(
+        "ReviewEvent", verbose_name=_("history entry"), null=True, blank=True, on_delete=models.PROTECT, related_name="saved_content"
+    )
+
+    class Meta:
+        verbose_name = _("saved text")
+        verbose_name_plural = _("saved texts")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.revision} {self.saved_at:%Y-%m-%d %H:%M}"
+
+
 def attachment_path(instance, filename):
     # A generated name: nothing of the uploader's file name reaches the file system.
     return f"attachments/{uuid.uuid4().hex}"
@@ -393,6 +418,11 @@ class ReviewEvent(models.Model):
         ATTACHMENT_REMOVED = "attachment_removed", _("Document removed")
         CO_OWNER_ADDED = "co_owner_added", _("Co-owner country added")
         CO_OWNER_REMOVED = "co_owner_removed", _("Co-owner country removed")
+        CO_OWNER_PROPOSED = "co_owner_proposed", _("Sharing proposed to a country")
+        CO_OWNER_WITHDRAWN = "co_owner_withdrawn", _("Sharing proposal withdrawn")
+        CO_OWNER_ACCEPTED = "co_owner_accepted", _("Sharing accepted")
+        CO_OWNER_DECLINED = "co_owner_declined", _("Sharing declined")
+        CO_OWNER_LEFT = "co_owner_left", _("Co-owner country left")
         CLAIMED = "claimed", _("Review taken on")
         TAGS_CORRECTED = "tags_corrected", _("Tags corrected by ITC")
 
@@ -409,6 +439,10 @@ class ReviewEvent(models.Model):
     # Also holds the evidence label set (up to 23 characters).
     to_status = models.CharField(_("to"), max_length=30, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # For a step of sharing the practice with another country: which proposal it answers or ends.
+    co_ownership = models.ForeignKey(
+        "CoOwnership", verbose_name=_("sharing"), null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
 
     class Meta:
         verbose_name = _("review event")
@@ -417,6 +451,71 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class CoOwnership(models.Model):
+    """A country asked to co-own another country's practice, its answer, and how the sharing ended.
+
+    The owner's focal point (or ITC) proposes; the invited country's focal point (or ITC) accepts or
+    declines. Only once accepted is the country in Practice.co_owners and Practice.countries, the
+    relations every page, count, feed and export reads: a proposal shows nowhere for the invited
+    country but in its focal points' list of proposals to answer. Rows are never deleted: asking
+    again after a decline, or after the country left, is a new row.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        LEFT = "left", _("Left by the co-owner")
+        REMOVED = "removed", _("Removed by the owner")
+
+    # Proposed, or accepted and not ended: one at a time per practice and country.
+    OPEN_STATUSES = (Status.PROPOSED, Status.ACCEPTED)
+
+    practice = models.ForeignKey(Practice, verbose_name=_("practice"), on_delete=models.PROTECT, related_name="co_ownerships")
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="co_ownerships")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    # Empty for the co-owners recorded before sharing asked for consent (migration 0012).
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    # Who accepted, declined or withdrew the proposal.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # Who ended an accepted sharing: the co-owner leaving, or the owner removing it.
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ended by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("co-ownership")
+        verbose_name_plural = _("co-ownerships")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["proposed", "accepted", "declined", "withdrawn", "left", "removed"]),
+                name="co_ownership_status_valid",
+            ),
+            # Two clicks, or two focal points at once, cannot ask the same country twice.
+            models.UniqueConstraint(
+                fields=["practice", "country"],
+                condition=models.Q(status__in=["proposed", "accepted"]),
+                name="co_ownership_one_open_per_practice_country",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.practice} → {self.country} ({self.get_status_display()})"
+
+    @property
+    def is_waiting(self):
+        return self.status == self.Status.PROPOSED
 
 
 class ImportBatch(models.Model):

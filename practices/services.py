@@ -3,7 +3,8 @@
 A revision moves draft → submitted → (changes requested → resubmitted)* → approved, or is
 rejected; a draft (or a version sent back for changes) can be discarded, and staff can bring a
 discarded draft back. Approving copies the revision's content onto the practice and makes it
-public. A published practice can be archived by its team or by staff, and restored by staff.
+public. A published practice can be archived, and restored, by its owner country's focal points
+or by staff. Sharing a practice with another country is a proposal that country answers.
 
 Every function takes the acting user as `by`, checks that they may act and that the version is
 in a state the transition starts from, and raises PermissionDenied or ValidationError otherwise,
@@ -16,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from countries.access import is_moderator
+from countries.access import is_moderator, may_answer_share, may_archive, may_leave, may_restore, may_share
 from countries.models import Country, Membership
 
 from .attachments import check_document
@@ -28,6 +29,7 @@ from .models import (
     RELATED_CONTENT_FIELDS,
     ImportBatch,
     Attachment,
+    CoOwnership,
     REQUIRED_FOR_REVIEW,
     SCALAR_CONTENT_FIELDS,
     EvidenceLabel,
@@ -35,6 +37,7 @@ from .models import (
     Practice,
     PracticeRevision,
     ReviewEvent,
+    RevisionSave,
     TargetGroup,
     Theme,
 )
@@ -94,6 +97,10 @@ def normalise_content(content):
     return normalised
 
 
+def _normalised(field, value):
+    return normalise_content({field: value})[field]
+
+
 def missing_for_review(content):
     """The names of the fields a version still needs before it can be submitted."""
     return [field for field in REQUIRED_FOR_REVIEW if not content.get(field)]
@@ -116,7 +123,7 @@ def _apply(revision):
         getattr(practice, field).set(related)
 
 
-def _record(practice, action, *, by, revision=None, from_status="", to_status="", note=""):
+def _record(practice, action, *, by, revision=None, from_status="", to_status="", note="", co_ownership=None):
     event = ReviewEvent.objects.create(
         practice=practice,
         revision=revision,
@@ -125,6 +132,7 @@ def _record(practice, action, *, by, revision=None, from_status="", to_status=""
         from_status=from_status,
         to_status=to_status,
         note=note,
+        co_ownership=co_ownership,
     )
     notify_after_commit(event)
     return event
@@ -174,7 +182,8 @@ def create_practice(country, *, by, content, entered_by_itc=False, note=""):
         )
         practice.countries.add(country)
         revision = PracticeRevision.objects.create(practice=practice, number=1, content=content, created_by=by)
-        _record(practice, ReviewEvent.Action.CREATED, by=by, revision=revision, to_status=Status.DRAFT, note=note)
+        event = _record(practice, ReviewEvent.Action.CREATED, by=by, revision=revision, to_status=Status.DRAFT, note=note)
+        RevisionSave.objects.create(revision=revision, content=content, saved_by=by, saved_at=revision.updated_at, event=event)
     return practice, revision
 
 
@@ -187,25 +196,70 @@ def _lock_for_writing(revision, by):
     return revision
 
 
-def _store_content(revision, content):
+def _store_content(revision, content, *, by, event):
+    """Make `content` the version's text, and keep it as one more save beside its history entry."""
     revision.content = content
     revision.updated_at = timezone.now()
     revision.save(update_fields=["content", "updated_at"])
+    return RevisionSave.objects.create(revision=revision, content=content, saved_by=by, saved_at=revision.updated_at, event=event)
 
 
-def save_revision(revision, *, by, content):
-    """Save the text of a version that is being written (a draft, or one sent back for changes)."""
+def latest_save(revision):
+    """The save a form opened now starts from (its id is the form's `base`)."""
+    return revision.saves.order_by("-id").first()
+
+
+class EditConflict(ValidationError):
+    """Someone saved the version after this person opened their form, changing fields the form holds.
+
+    `theirs` is that latest save; `fields` the form's fields whose saved text is no longer the one
+    the form started from.
+    """
+
+    def __init__(self, *, theirs, fields):
+        self.theirs, self.fields = theirs, fields
+        super().__init__(_("Someone else saved this version after you opened it."))
+
+
+def save_revision(revision, *, by, changes, base=None):
+    """Save the fields a form edits into a version being written (a draft, or one sent back for changes).
+
+    Only the fields in `changes` change: what the form does not hold (its documents, or fields a
+    narrower form leaves out) stays as saved. `base` is the id of the save the form was opened from:
+    if a later save changed any of the form's fields, nothing is saved and EditConflict says what
+    the other person saved; nothing is overwritten unseen.
+    """
     with transaction.atomic():
         revision = _lock_for_writing(revision, by)
-        content = normalise_content(content)
+        current = normalise_content(revision.content)
+        changes = {field: value for field, value in changes.items() if field in current}
+        latest = latest_save(revision)
+        if base is not None and latest is not None and latest.pk != base:
+            started_from = revision.saves.filter(pk=base).first()
+            if started_from is None:
+                conflicting = [field for field, value in changes.items() if _normalised(field, value) != current[field]]
+            else:
+                # A field conflicts when the other person changed it and this form would set it to
+                # something else again (a second click on the same form conflicts with nothing).
+                original = normalise_content(started_from.content)
+                conflicting = [
+                    field
+                    for field, value in changes.items()
+                    if original[field] != current[field] and _normalised(field, value) != current[field]
+                ]
+            if conflicting:
+                raise EditConflict(theirs=latest, fields=conflicting)
+        content = normalise_content({**current, **changes})
         if not content["title"]:
             raise ValidationError({"title": _("Give the practice a title.")})
-        _store_content(revision, content)
+        if content == current:
+            return revision
+        event = _record(revision.practice, ReviewEvent.Action.SAVED, by=by, revision=revision)
+        _store_content(revision, content, by=by, event=event)
         if revision.practice.status == Practice.Status.UNPUBLISHED and revision.practice.title != content["title"]:
             # The working title names the practice in lists until its first publication.
             revision.practice.title = content["title"]
             revision.practice.save(update_fields=["title"])
-        _record(revision.practice, ReviewEvent.Action.SAVED, by=by, revision=revision)
     return revision
 
 
@@ -328,15 +382,17 @@ def start_revision(practice, *, by):
         revision = PracticeRevision.objects.create(
             practice=practice, number=number, content=practice.content_snapshot(), created_by=by
         )
-        _record(practice, ReviewEvent.Action.CREATED, by=by, revision=revision, to_status=Status.DRAFT)
+        event = _record(practice, ReviewEvent.Action.CREATED, by=by, revision=revision, to_status=Status.DRAFT)
+        RevisionSave.objects.create(revision=revision, content=revision.content, saved_by=by, saved_at=revision.updated_at, event=event)
     return revision
 
 
 def archive_practice(practice, *, by, note=""):
-    """Withdraw a published practice from public view (its team or staff)."""
+    """Withdraw a published practice from public view (the owner's focal points or staff)."""
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)
-        _require_team_or_staff(by, practice)
+        if not may_archive(by, practice):
+            raise PermissionDenied
         if practice.status != Practice.Status.PUBLISHED:
             raise ValidationError(_("Only a published practice can be archived."))
         practice.status = Practice.Status.ARCHIVED
@@ -346,10 +402,11 @@ def archive_practice(practice, *, by, note=""):
 
 
 def restore_practice(practice, *, by, note=""):
-    """Make an archived practice public again (staff only)."""
-    _require_staff(by)
+    """Make an archived practice public again (the owner's focal points or staff)."""
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        if not may_restore(by, practice):
+            raise PermissionDenied
         if practice.status != Practice.Status.ARCHIVED:
             raise ValidationError(_("Only an archived practice can be restored."))
         practice.status = Practice.Status.PUBLISHED
@@ -378,8 +435,8 @@ def add_attachment(revision, *, by, upload, title):
         )
         content = normalise_content(revision.content)
         content["attachments"] = sorted([*content["attachments"], attachment.pk])
-        _store_content(revision, content)
-        _record(revision.practice, ReviewEvent.Action.ATTACHMENT_ADDED, by=by, revision=revision, note=attachment.title)
+        event = _record(revision.practice, ReviewEvent.Action.ATTACHMENT_ADDED, by=by, revision=revision, note=attachment.title)
+        _store_content(revision, content, by=by, event=event)
     return attachment
 
 
@@ -391,44 +448,154 @@ def remove_attachment(revision, *, by, attachment):
         if attachment.pk not in content["attachments"]:
             raise ValidationError(_("This document is not part of this version."))
         content["attachments"] = [pk for pk in content["attachments"] if pk != attachment.pk]
-        _store_content(revision, content)
-        _record(revision.practice, ReviewEvent.Action.ATTACHMENT_REMOVED, by=by, revision=revision, note=attachment.title)
+        event = _record(revision.practice, ReviewEvent.Action.ATTACHMENT_REMOVED, by=by, revision=revision, note=attachment.title)
+        _store_content(revision, content, by=by, event=event)
 
 
-# --- Co-owner countries ---
+# --- Co-owner countries: a practice is shared by consent ---
+# The owner's focal point (or ITC) proposes; the invited country's focal point (or ITC) accepts or
+# declines. Practice.co_owners and Practice.countries, which every page and count reads, change only
+# when a sharing is accepted or ended. The practice row is locked first, then the sharing.
+
+CoOwnershipStatus = CoOwnership.Status
 
 
-def _require_owner_focal_point_or_staff(user, practice):
-    if is_moderator(user):
-        return
-    if not Membership.objects.filter(user=user, country=practice.owner, role=Membership.Role.FOCAL_POINT).exists():
-        raise PermissionDenied
+def _locked_sharing(co_ownership):
+    Practice.objects.select_for_update().get(pk=co_ownership.practice_id)
+    return CoOwnership.objects.select_for_update().select_related("practice", "country").get(pk=co_ownership.pk)
 
 
-def add_co_owner(practice, *, by, country):
-    """Share a practice with another country's team: it shows on their page and they may edit it."""
+def _require_status(co_ownership, status, message):
+    if co_ownership.status != status:
+        raise ValidationError(message)
+
+
+def _record_sharing(co_ownership, action, *, by, previous):
+    return _record(
+        co_ownership.practice,
+        action,
+        by=by,
+        from_status=previous,
+        to_status=co_ownership.status,
+        note=co_ownership.country.name_en,
+        co_ownership=co_ownership,
+    )
+
+
+def _check_can_be_shared(practice, country):
+    if country.pk == practice.owner_id:
+        raise ValidationError({"country": _("The owner country is not a co-owner of its own practice.")})
+    current = practice.co_ownerships.filter(country=country, status__in=CoOwnership.OPEN_STATUSES).first()
+    if current is not None and current.status == CoOwnershipStatus.ACCEPTED:
+        raise ValidationError({"country": _("This country is already a co-owner.")})
+    if current is not None:
+        raise ValidationError({"country": _("This country has already been asked: its answer is awaited.")})
+
+
+def propose_co_owner(practice, *, by, country):
+    """Ask another country to co-own a practice. Nothing shows for that country until it accepts."""
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)
-        _require_owner_focal_point_or_staff(by, practice)
-        if country.pk == practice.owner_id:
-            raise ValidationError({"country": _("The owner country is not a co-owner of its own practice.")})
-        if practice.co_owners.filter(pk=country.pk).exists():
-            raise ValidationError({"country": _("This country is already a co-owner.")})
-        practice.co_owners.add(country)
-        practice.countries.add(country)
-        _record(practice, ReviewEvent.Action.CO_OWNER_ADDED, by=by, note=country.name_en)
-    return practice
+        if not may_share(by, practice):
+            raise PermissionDenied
+        _check_can_be_shared(practice, country)
+        co_ownership = CoOwnership.objects.create(practice=practice, country=country, proposed_by=by)
+        _record_sharing(co_ownership, ReviewEvent.Action.CO_OWNER_PROPOSED, by=by, previous="")
+    return co_ownership
+
+
+def withdraw_co_owner_proposal(co_ownership, *, by):
+    """The owner's side takes back a proposal not answered yet."""
+    with transaction.atomic():
+        co_ownership = _locked_sharing(co_ownership)
+        if not may_share(by, co_ownership.practice):
+            raise PermissionDenied
+        return _answer(co_ownership, CoOwnershipStatus.WITHDRAWN, ReviewEvent.Action.CO_OWNER_WITHDRAWN, by=by)
+
+
+def _answer(co_ownership, status, action, *, by):
+    _require_status(co_ownership, CoOwnershipStatus.PROPOSED, _("This proposal has already been answered or withdrawn."))
+    co_ownership.status, co_ownership.decided_by, co_ownership.decided_at = status, by, timezone.now()
+    co_ownership.save(update_fields=["status", "decided_by", "decided_at"])
+    _record_sharing(co_ownership, action, by=by, previous=CoOwnershipStatus.PROPOSED)
+    return co_ownership
+
+
+def accept_co_owner_proposal(co_ownership, *, by):
+    """The invited country becomes a co-owner: the practice shows on its page and its team may edit it."""
+    with transaction.atomic():
+        co_ownership = _locked_sharing(co_ownership)
+        if not may_answer_share(by, co_ownership):
+            raise PermissionDenied
+        _answer(co_ownership, CoOwnershipStatus.ACCEPTED, ReviewEvent.Action.CO_OWNER_ACCEPTED, by=by)
+        co_ownership.practice.co_owners.add(co_ownership.country)
+        co_ownership.practice.countries.add(co_ownership.country)
+    return co_ownership
+
+
+def decline_co_owner_proposal(co_ownership, *, by):
+    with transaction.atomic():
+        co_ownership = _locked_sharing(co_ownership)
+        if not may_answer_share(by, co_ownership):
+            raise PermissionDenied
+        return _answer(co_ownership, CoOwnershipStatus.DECLINED, ReviewEvent.Action.CO_OWNER_DECLINED, by=by)
+
+
+def _end(co_ownership, status, action, *, by):
+    _require_status(co_ownership, CoOwnershipStatus.ACCEPTED, _("This country is not a co-owner."))
+    co_ownership.status, co_ownership.ended_by, co_ownership.ended_at = status, by, timezone.now()
+    co_ownership.save(update_fields=["status", "ended_by", "ended_at"])
+    co_ownership.practice.co_owners.remove(co_ownership.country)
+    co_ownership.practice.countries.remove(co_ownership.country)
+    _record_sharing(co_ownership, action, by=by, previous=CoOwnershipStatus.ACCEPTED)
+    return co_ownership
+
+
+def leave_co_ownership(co_ownership, *, by):
+    """A co-owner country stops sharing a practice: it leaves its page and its team's workspace."""
+    with transaction.atomic():
+        co_ownership = _locked_sharing(co_ownership)
+        if not may_leave(by, co_ownership):
+            raise PermissionDenied
+        return _end(co_ownership, CoOwnershipStatus.LEFT, ReviewEvent.Action.CO_OWNER_LEFT, by=by)
 
 
 def remove_co_owner(practice, *, by, country):
+    """The owner's side stops sharing a practice with a co-owner country."""
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)
-        _require_owner_focal_point_or_staff(by, practice)
-        if not practice.co_owners.filter(pk=country.pk).exists():
+        if not may_share(by, practice):
+            raise PermissionDenied
+        co_ownership = practice.co_ownerships.filter(country=country, status=CoOwnershipStatus.ACCEPTED).select_for_update().first()
+        if co_ownership is None:
             raise ValidationError(_("This country is not a co-owner."))
-        practice.co_owners.remove(country)
-        practice.countries.remove(country)
-        _record(practice, ReviewEvent.Action.CO_OWNER_REMOVED, by=by, note=country.name_en)
+        _end(co_ownership, CoOwnershipStatus.REMOVED, ReviewEvent.Action.CO_OWNER_REMOVED, by=by)
+    return practice
+
+
+def add_co_owner(practice, *, by, country):
+    """ITC records, in one step, a sharing both countries agreed to elsewhere (at a meeting, in a letter).
+
+    ITC may propose and may accept on a country's behalf; this is both at once, recorded as one step.
+    Delegates propose, and the other country answers.
+    """
+    _require_staff(by)
+    with transaction.atomic():
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        _check_can_be_shared(practice, country)
+        now = timezone.now()
+        co_ownership = CoOwnership.objects.create(
+            practice=practice,
+            country=country,
+            status=CoOwnershipStatus.ACCEPTED,
+            proposed_by=by,
+            proposed_at=now,
+            decided_by=by,
+            decided_at=now,
+        )
+        practice.co_owners.add(country)
+        practice.countries.add(country)
+        _record_sharing(co_ownership, ReviewEvent.Action.CO_OWNER_ADDED, by=by, previous="")
     return practice
 
 
@@ -461,8 +628,8 @@ def correct_tags(revision, *, by, tags):
             return revision
         if not content["themes"]:
             raise ValidationError({"themes": _("A practice needs at least one theme.")})
-        _store_content(revision, content)
-        _record(revision.practice, ReviewEvent.Action.TAGS_CORRECTED, by=by, revision=revision, note="\n".join(changes))
+        event = _record(revision.practice, ReviewEvent.Action.TAGS_CORRECTED, by=by, revision=revision, note="\n".join(changes))
+        _store_content(revision, content, by=by, event=event)
     return revision
 
 

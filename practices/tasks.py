@@ -4,6 +4,9 @@
   nothing: each chooses on their notification settings page.
 - The country's team (the owner's and co-owners' members) hears of every decision on their
   practice, with the moderator's comment.
+- Sharing a practice: the invited country's focal points hear of a proposal (and of its
+  withdrawal, or of their removal as co-owner); the owner's focal points hear of the answer, and
+  of a co-owner leaving. Whoever took the step is not told of it.
 
 Each person gets the e-mail in the language they last used the site in. The tasks take ids,
 not objects, and read the database afresh: a worker may run them minutes later.
@@ -21,13 +24,23 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from countries.models import MODERATORS_GROUP, ReviewEmails, User
+from countries.models import MODERATORS_GROUP, Membership, ReviewEmails, User
 
 from .models import PracticeRevision, ReviewEvent
 
 Action = ReviewEvent.Action
 SUBMISSIONS = (Action.SUBMITTED, Action.RESUBMITTED)
 DECISIONS = (Action.PUBLISHED, Action.CHANGES_REQUESTED, Action.REJECTED)
+# Steps of sharing a practice, and whose focal points hear of each: the invited country's, the owner's, or both.
+SHARING = {
+    Action.CO_OWNER_PROPOSED: ("invited",),
+    Action.CO_OWNER_WITHDRAWN: ("invited",),
+    Action.CO_OWNER_REMOVED: ("invited",),
+    Action.CO_OWNER_ACCEPTED: ("owner",),
+    Action.CO_OWNER_DECLINED: ("owner",),
+    Action.CO_OWNER_LEFT: ("owner",),
+    Action.CO_OWNER_ADDED: ("owner", "invited"),
+}
 SUBJECT_PREFIX = "[SME Platform] "
 
 
@@ -37,6 +50,8 @@ def notify_after_commit(event):
         transaction.on_commit(lambda: notify_moderators_of_submission.enqueue(event.pk))
     elif event.action in DECISIONS:
         transaction.on_commit(lambda: notify_team_of_decision.enqueue(event.pk))
+    elif event.action in SHARING and event.co_ownership_id:
+        transaction.on_commit(lambda: notify_focal_points_of_sharing.enqueue(event.pk))
 
 
 def absolute(path):
@@ -113,6 +128,50 @@ def notify_team_of_decision(event_id):
                 "public_link": absolute(reverse("practices:practice_detail", kwargs={"pk": practice.pk})),
             }
         messages.append((user, subjects[event.action], "practices/email/decision.txt", context))
+    return _send(messages)
+
+
+@task()
+def notify_focal_points_of_sharing(event_id):
+    event = ReviewEvent.objects.select_related("practice__owner", "co_ownership__country", "actor").get(pk=event_id)
+    practice, sharing = event.practice, event.co_ownership
+    sides = {"owner": practice.owner, "invited": sharing.country}
+    countries = [sides[side] for side in SHARING[event.action]]
+    recipients = (
+        User.objects.filter(
+            is_active=True, membership__country__in=countries, membership__role=Membership.Role.FOCAL_POINT
+        )
+        .exclude(pk=event.actor_id)
+        .select_related("membership__country")
+    )
+    sharing_now = set(practice.co_owners.values_list("pk", flat=True)) | {practice.owner_id}
+    subjects = {
+        Action.CO_OWNER_PROPOSED: lambda: _("%(owner)s proposes to share a practice with you: %(title)s"),
+        Action.CO_OWNER_WITHDRAWN: lambda: _("Proposal withdrawn: %(title)s"),
+        Action.CO_OWNER_REMOVED: lambda: _("%(owner)s no longer shares a practice with you: %(title)s"),
+        Action.CO_OWNER_ACCEPTED: lambda: _("%(country)s now shares your practice: %(title)s"),
+        Action.CO_OWNER_DECLINED: lambda: _("%(country)s declined to share your practice: %(title)s"),
+        Action.CO_OWNER_LEFT: lambda: _("%(country)s no longer shares your practice: %(title)s"),
+        Action.CO_OWNER_ADDED: lambda: _("Shared by %(owner)s and %(country)s: %(title)s"),
+    }
+    messages = []
+    for user in recipients:
+        country = user.membership.country
+        with translation.override(user.language):
+            names = {"owner": practice.owner.name, "country": sharing.country.name, "title": practice.title}
+            # The practice in their workspace when their country shares it now; otherwise their list of practices
+            # (where a proposal waits for its answer).
+            if country.pk in sharing_now:
+                link = reverse("practices:workspace_detail", kwargs={"iso2": country.iso2, "pk": practice.pk})
+            else:
+                link = reverse("practices:workspace_list", kwargs={"iso2": country.iso2})
+            context = {
+                "action": event.action,
+                "actor": str(event.actor or _("ITC")),
+                "link": absolute(link),
+                **names,
+            }
+        messages.append((user, lambda names=names: subjects[event.action]() % names, "practices/email/sharing.txt", context))
     return _send(messages)
 
 

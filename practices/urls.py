@@ -14,13 +14,24 @@ urlpatterns = [
     path("workspace/<str:iso2>/practices/<int:pk>/discard/", views.practice_discard, name="practice_discard"),
     path("workspace/<str:iso2>/practices/<int:pk>/new-version/", views.practice_revise, name="practice_revise"),
     path("workspace/<str:iso2>/practices/<int:pk>/archive/", views.practice_archive, name="practice_archive"),
+    path("workspace/<str:iso2>/practices/<int:pk>/restore/", views.practice_restore, name="practice_restore"),
     path("workspace/<str:iso2>/practices/<int:pk>/documents/", views.attachment_add, name="attachment_add"),
-    path("workspace/<str:iso2>/practices/<int:pk>/co-owners/", views.co_owner_add, name="co_owner_add"),
+    # Sharing with other countries: the owner's side proposes, withdraws and removes; the co-owner leaves
+    path("workspace/<str:iso2>/practices/<int:pk>/co-owners/", views.share_propose, name="share_propose"),
+    path(
+        "workspace/<str:iso2>/practices/<int:pk>/co-owners/proposals/<int:share_id>/withdraw/",
+        views.share_withdraw,
+        name="share_withdraw",
+    ),
     path(
         "workspace/<str:iso2>/practices/<int:pk>/co-owners/<str:co_owner>/remove/",
         views.co_owner_remove,
         name="co_owner_remove",
     ),
+    path("workspace/<str:iso2>/practices/<int:pk>/leave/", views.co_owner_leave, name="co_owner_leave"),
+    # ...and the invited country answers, from its own workspace
+    path("workspace/<str:iso2>/shared-with-us/<int:share_id>/accept/", views.share_accept, name="share_accept"),
+    path("workspace/<str:iso2>/shared-with-us/<int:share_id>/decline/", views.share_decline, name="share_decline"),
     path(
         "workspace/<str:iso2>/practices/<int:pk>/documents/<int:attachment_id>/",
         views.attachment_download,
@@ -32,13 +43,13 @@ urlpatterns = [
         name="attachment_remove",
     ),
     path("workspace/<str:iso2>/practices/<int:pk>/compare/", views.version_compare, name="version_compare"),
+    path("workspace/<str:iso2>/practices/<int:pk>/saved/<int:save_id>/", views.saved_text, name="saved_text"),
 ]
 
 urlpatterns += [
     # ITC moderation
     path("staff/reviews/", views.review_queue, name="review_queue"),
     path("staff/notifications/", views.notification_settings, name="notification_settings"),
-    path("staff/practices/<int:pk>/restore/", views.practice_restore, name="practice_restore"),
     path("staff/versions/<int:pk>/restore/", views.revision_restore, name="revision_restore"),
     path("staff/reviews/<int:pk>/", views.review, name="review"),
     path("staff/reviews/<int:pk>/claim/", views.review_claim, name="review_claim"),
@@ -59,6 +70,7 @@ urlpatterns += [
     # Open data: the browse page's results as files and feeds, and what they hold
     path("practices/export.csv", api.export_csv, name="export_csv"),
     path("practices/export.json", api.export_json, name="export_json"),
+    path("practices/export.xlsx", api.export_xlsx, name="export_xlsx"),
     path("feeds/practices/", feeds.LatestPracticesFeed(), name="feed_latest"),
     path("feeds/regions/<slug:slug>/", feeds.RegionFeed(), name="feed_region"),
     path("feeds/countries/<str:iso2>/", feeds.CountryFeed(), name="feed_country"),

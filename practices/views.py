@@ -4,13 +4,14 @@ import operator
 from functools import reduce
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -19,7 +20,19 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from countries import services as country_services
-from countries.access import is_country_code, is_moderator, may_manage, membership_of, staff_view, workspace_view
+from countries.access import (
+    is_country_code,
+    is_moderator,
+    may_answer_share,
+    may_archive,
+    may_leave,
+    may_manage,
+    may_restore,
+    may_share,
+    membership_of,
+    staff_view,
+    workspace_view,
+)
 from countries.models import Country, Region
 from smeplatform import pagecache
 
@@ -38,7 +51,7 @@ from .forms import (
     ReviewEmailsForm,
     TagsForm,
 )
-from .models import ImportBatch, InstrumentType, Level, Practice, PracticeRevision, TargetGroup, Theme
+from .models import CoOwnership, ImportBatch, InstrumentType, Level, Practice, PracticeRevision, RevisionSave, TargetGroup, Theme
 
 Status = PracticeRevision.Status
 
@@ -100,7 +113,17 @@ def practice_list(request, country, membership):
         practice.latest_status_label = Status(practice.latest_status).label if practice.latest_status else ""
         grouped[_group_of(practice)].append(practice)
     groups = [{"key": key, "label": label, "practices": grouped[key]} for key, label, _statuses in GROUPS]
-    context = {"country": country, "membership": membership, "can_manage": may_manage(request.user, membership), "groups": groups}
+    # Proposals to co-own another country's practice: shown here only, until the country accepts.
+    proposals = list(country.co_ownerships.filter(status=CoOwnership.Status.PROPOSED).select_related("practice__owner", "proposed_by"))
+    context = {
+        "country": country,
+        "membership": membership,
+        "can_manage": may_manage(request.user, membership),
+        "groups": groups,
+        "proposals": proposals,
+        # Every proposal listed is addressed to this country: one answer holds for all of them.
+        "may_answer_share": bool(proposals) and may_answer_share(request.user, proposals[0]),
+    }
     return render(request, "practices/workspace_list.html", context)
 
 
@@ -111,7 +134,7 @@ def _save_from_form(request, form, revision, *, save=True):
     nothing a delegate typed is lost.
     """
     if save:
-        services.save_revision(revision, by=request.user, content=form.content())
+        services.save_revision(revision, by=request.user, changes=form.content(), base=form.cleaned_data["base"])
     if "submit" not in request.POST:
         messages.success(request, _("Draft saved."))
         return True
@@ -141,6 +164,31 @@ def practice_create(request, country, membership):
     return render(request, "practices/practice_form.html", {"country": country, "membership": membership, "form": form})
 
 
+def _conflicting_form(request, practice, conflict):
+    """The form as this person filled it in, now based on the other person's save, showing what
+    they saved beside each field in conflict. Saving it again is a choice made having seen it."""
+    theirs = conflict.theirs
+    data = request.POST.copy()
+    data["base"] = str(theirs.pk)
+    form = PracticeForm(data, country=practice.owner, base=theirs.pk)
+    form.is_valid()
+    form.conflict = {name: form.displayed(theirs.content, name) for name in conflict.fields}
+    form.conflict_by = theirs.saved_by.get_full_name() if theirs.saved_by else _("someone")
+    when = timezone.localtime(theirs.saved_at)
+    form.add_error(
+        None,
+        _(
+            "%(who)s saved this version at %(time)s, after you opened this form. Nothing of yours was saved yet: "
+            "your text is kept below, and what they saved is shown under each field that differs. "
+            "Keep what should stay, then save again."
+        )
+        % {"who": form.conflict_by, "time": date_format(when, "SHORT_DATETIME_FORMAT")},
+    )
+    for name in conflict.fields:
+        form.add_error(name, _("Changed by %(who)s since you opened the form: compare with their text below.") % {"who": form.conflict_by})
+    return form
+
+
 @workspace_view()
 def practice_edit(request, country, membership, pk):
     practice = _team_practice(country, pk)
@@ -148,10 +196,14 @@ def practice_edit(request, country, membership, pk):
     if revision is None or not revision.is_editable:
         messages.info(request, _("There is no version of this practice being written: start a new version first."))
         return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
-    form = PracticeForm(request.POST or None, initial=PracticeForm.initial_from(revision.content), country=practice.owner)
+    base = services.latest_save(revision).pk
+    form = PracticeForm(request.POST or None, initial=PracticeForm.initial_from(revision.content), country=practice.owner, base=base)
     if request.method == "POST" and form.is_valid():
         try:
             done = _save_from_form(request, form, revision)
+        except services.EditConflict as conflict:
+            form = _conflicting_form(request, practice, conflict)
+            done = False
         except ValidationError as error:
             _fail(request, error)
             done = False
@@ -173,6 +225,8 @@ def _workspace_detail_page(request, country, membership, practice, attachment_fo
     revisions = list(practice.revisions.order_by("-number"))
     current = revisions[0] if revisions else None
     content = services.normalise_content(current.content) if current else {}
+    # The workspace's country, when it co-owns the practice (rather than owns it).
+    sharing = practice.co_ownerships.filter(country=country, status=CoOwnership.Status.ACCEPTED).first()
     context = {
         "country": country,
         "membership": membership,
@@ -184,10 +238,14 @@ def _workspace_detail_page(request, country, membership, practice, attachment_fo
         "attachments": practice.files.filter(pk__in=content.get("attachments") or []),
         "attachment_form": attachment_form or AttachmentForm(),
         "co_owners": practice.co_owners.by_name(),
-        # Sharing is decided by the owner country's focal points (or staff), not by co-owners.
-        "can_share": is_moderator(request.user) or (membership is not None and membership.is_focal_point and practice.owner_id == country.pk),
+        # Proposals to other countries, and how earlier ones ended (the accepted ones are the co-owners).
+        "proposals": practice.co_ownerships.exclude(status=CoOwnership.Status.ACCEPTED).select_related("country"),
+        "may_share": may_share(request.user, practice),
+        "may_archive": practice.status == Practice.Status.PUBLISHED and may_archive(request.user, practice),
+        "may_restore": practice.status == Practice.Status.ARCHIVED and may_restore(request.user, practice),
+        "may_leave": sharing is not None and may_leave(request.user, sharing),
         "co_owner_form": co_owner_form or CoOwnerForm(practice=practice),
-        "events": practice.events.select_related("actor", "revision"),
+        "events": practice.events.select_related("actor", "revision", "saved_content"),
         "note_form": NoteForm(),
     }
     return render(request, "practices/workspace_detail.html", context, status=status)
@@ -232,22 +290,103 @@ def attachment_remove(request, country, membership, pk, attachment_id):
     )
 
 
+# --- Sharing a practice with other countries: the owner's side proposes, the other country answers ---
+
+
+def _require(allowed):
+    """A member who reaches the object but whose role does not allow the act: 403."""
+    if not allowed:
+        raise PermissionDenied
+
+
 @workspace_view(manage=True)
 @require_POST
-def co_owner_add(request, country, membership, pk):
+def share_propose(request, country, membership, pk):
     practice = _team_practice(country, pk)
+    _require(may_share(request.user, practice))
     form = CoOwnerForm(request.POST, practice=practice)
     if form.is_valid():
         try:
-            services.add_co_owner(practice, by=request.user, country=form.cleaned_data["country"])
+            services.propose_co_owner(practice, by=request.user, country=form.cleaned_data["country"])
         except ValidationError as error:
-            form.add_error("country", error)
+            form.add_error(None, error)
         else:
             messages.success(
-                request, _("%(country)s now shares this practice.") % {"country": form.cleaned_data["country"].name}
+                request,
+                _("%(country)s is asked to share this practice. It shows on their page once their focal point accepts.")
+                % {"country": form.cleaned_data["country"].name},
             )
             return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
     return _workspace_detail_page(request, country, membership, practice, co_owner_form=form)
+
+
+@workspace_view(manage=True)
+@require_POST
+def share_withdraw(request, country, membership, pk, share_id):
+    practice = _team_practice(country, pk)
+    proposal = get_object_or_404(practice.co_ownerships.select_related("country"), pk=share_id)
+    _require(may_share(request.user, practice))
+    return _act(
+        request,
+        country,
+        pk,
+        lambda practice: services.withdraw_co_owner_proposal(proposal, by=request.user),
+        _("The proposal to %(country)s is withdrawn.") % {"country": proposal.country.name},
+    )
+
+
+def _proposal_to(country, share_id):
+    """A proposal addressed to this country (answered or not); any other is not found."""
+    return get_object_or_404(country.co_ownerships.select_related("practice__owner"), pk=share_id)
+
+
+@workspace_view(manage=True)
+@require_POST
+def share_accept(request, country, membership, share_id):
+    proposal = _proposal_to(country, share_id)
+    _require(may_answer_share(request.user, proposal))
+    try:
+        services.accept_co_owner_proposal(proposal, by=request.user)
+    except ValidationError as error:
+        _fail(request, error)
+        return redirect("practices:workspace_list", iso2=country.iso2)
+    messages.success(
+        request,
+        _("%(country)s now shares this practice: it shows on your country's page, and your team may edit it.")
+        % {"country": country.name},
+    )
+    return redirect("practices:workspace_detail", iso2=country.iso2, pk=proposal.practice_id)
+
+
+@workspace_view(manage=True)
+@require_POST
+def share_decline(request, country, membership, share_id):
+    proposal = _proposal_to(country, share_id)
+    _require(may_answer_share(request.user, proposal))
+    try:
+        services.decline_co_owner_proposal(proposal, by=request.user)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("Proposal declined. %(owner)s is told.") % {"owner": proposal.practice.owner.name})
+    return redirect("practices:workspace_list", iso2=country.iso2)
+
+
+@workspace_view(manage=True)
+@require_POST
+def co_owner_leave(request, country, membership, pk):
+    """The co-owner country stops sharing the practice: it is then no longer in its workspace."""
+    sharing = get_object_or_404(
+        country.co_ownerships.filter(status=CoOwnership.Status.ACCEPTED).select_related("practice"), practice_id=pk
+    )
+    _require(may_leave(request.user, sharing))
+    try:
+        services.leave_co_ownership(sharing, by=request.user)
+    except ValidationError as error:
+        _fail(request, error)
+        return redirect("practices:workspace_detail", iso2=country.iso2, pk=pk)
+    messages.success(request, _("%(country)s no longer shares “%(title)s”.") % {"country": country.name, "title": sharing.practice.title})
+    return redirect("practices:workspace_list", iso2=country.iso2)
 
 
 @workspace_view(manage=True)
@@ -257,6 +396,7 @@ def co_owner_remove(request, country, membership, pk, co_owner):
     if not is_country_code(co_owner):
         raise Http404
     other = get_object_or_404(practice.co_owners, iso2=co_owner.upper())
+    _require(may_share(request.user, practice))
     return _act(
         request,
         country,
@@ -342,6 +482,8 @@ def practice_revise(request, country, membership, pk):
 @workspace_view(manage=True)
 @require_POST
 def practice_archive(request, country, membership, pk):
+    # A co-owner's focal point reaches the practice but does not answer for it.
+    _require(may_archive(request.user, _team_practice(country, pk)))
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     return _act(
@@ -349,8 +491,44 @@ def practice_archive(request, country, membership, pk):
         country,
         pk,
         lambda practice: services.archive_practice(practice, by=request.user, note=note),
-        _("The practice is archived: it is no longer public."),
+        _("The practice is archived: it is no longer public. It can be restored from this page."),
     )
+
+
+@workspace_view(manage=True)
+@require_POST
+def practice_restore(request, country, membership, pk):
+    """The owner's focal point (or ITC) makes an archived practice public again."""
+    _require(may_restore(request.user, _team_practice(country, pk)))
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _act(
+        request,
+        country,
+        pk,
+        lambda practice: services.restore_practice(practice, by=request.user, note=note),
+        _("The practice is public again."),
+    )
+
+
+@workspace_view()
+def saved_text(request, country, membership, pk, save_id):
+    """One kept save of a version: its whole text, and what it changed from the save before it."""
+    practice = _team_practice(country, pk)
+    save = get_object_or_404(RevisionSave.objects.filter(revision__practice=practice).select_related("revision", "saved_by"), pk=save_id)
+    previous = save.revision.saves.filter(pk__lt=save.pk).order_by("-pk").first()
+    content = services.normalise_content(save.content)
+    changes = compare(services.normalise_content(previous.content), content) if previous else None
+    context = {
+        "country": country,
+        "membership": membership,
+        "practice": practice,
+        "save": save,
+        "previous": previous,
+        "changes": changes,
+        "fields": compare(services.empty_content(), content),
+    }
+    return render(request, "practices/saved_text.html", context)
 
 
 def _versions_to_compare(query, versions):
@@ -444,22 +622,6 @@ def _to_owner_workspace(practice):
 
 @staff_view
 @require_POST
-def practice_restore(request, pk):
-    """Staff make an archived practice public again."""
-    practice = get_object_or_404(Practice.objects.select_related("owner"), pk=pk)
-    form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.restore_practice(practice, by=request.user, note=note)
-    except ValidationError as error:
-        _fail(request, error)
-    else:
-        messages.success(request, _("The practice is public again."))
-    return _to_owner_workspace(practice)
-
-
-@staff_view
-@require_POST
 def revision_restore(request, pk):
     """Staff bring a discarded draft back, for the team to go on writing."""
     revision = get_object_or_404(PracticeRevision.objects.select_related("practice__owner"), pk=pk)
@@ -508,7 +670,7 @@ def _review_page(request, revision, forms=None, status=200):
         "changes": compare(published, content) if published is not None else None,
         "criteria": ACCEPTANCE_CRITERIA,
         "missing": services.missing_for_review(content),
-        "events": practice.events.select_related("actor", "revision"),
+        "events": practice.events.select_related("actor", "revision", "saved_content"),
         "publish_form": PublishForm(initial={"evidence_label": practice.evidence_label}),
         "tags_form": TagsForm(content=content),
         "changes_form": RequestChangesForm(),

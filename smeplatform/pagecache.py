@@ -22,7 +22,7 @@ from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -30,6 +30,9 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
 GENERATION_KEY = "content-generation"
+# The generation lives in the default cache, beside the security state no visitor can fill; the shared
+# memos, one row per browse query a visitor makes up, in this one (settings.CACHES).
+PUBLIC_CACHE = "public"
 # Apps whose records the public pages show.
 CONTENT_APPS = ("countries", "practices", "meetings")
 # Records no public page shows: their changes keep the cache (tests/test_page_cache.py renders every
@@ -41,7 +44,9 @@ PRIVATE_MODELS = {
     "countries.auditevent",
     "practices.practicerevision",  # drafts and versions in review; the published content is on the practice
     "practices.reviewevent",
+    "practices.revisionsave",  # each kept save of a version being written
     "practices.importbatch",
+    "practices.coownership",  # a proposal shows nowhere public; once accepted, the practice's countries change
     "meetings.recordevent",
 }
 # Records public in some states only: (field, public values). A change is public when the record
@@ -194,7 +199,7 @@ _memos = LRU(256)
 def memoized(name, compute, *parts, shared=False):
     """compute() once per content generation and `parts` in this worker (for public data only).
 
-    With `shared`, also kept in the shared cache, so the first worker to compute it spares the others.
+    With `shared`, also kept in the public shared cache, so the first worker to compute it spares the others.
     Off with DATA_CACHE=false (and in tests), so "uncached" measures the real work.
     """
     if not settings.DATA_CACHE:
@@ -203,11 +208,11 @@ def memoized(name, compute, *parts, shared=False):
     value = _memos.get(key)
     if value is None:
         shared_key = "memo:" + hashlib.sha256(repr(key).encode()).hexdigest() if shared else None
-        value = cache.get(shared_key) if shared else None
+        value = caches[PUBLIC_CACHE].get(shared_key) if shared else None
         if value is None:
             value = compute()
             if shared:
-                cache.set(shared_key, value, settings.PAGE_CACHE_SECONDS)
+                caches[PUBLIC_CACHE].set(shared_key, value, settings.PAGE_CACHE_SECONDS)
         # Also bounded in time, for what changes with time alone (the next meeting, "no recent progress").
         _memos.set(key, value, settings.PAGE_CACHE_SECONDS)
     return value

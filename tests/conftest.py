@@ -120,3 +120,10 @@ def cast(contributor_a, focal_a, contributor_b, moderator):
 
 def has_totp(user):
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def edit_base(practice):
+    """The `base` an edit form of the practice's open version carries: the save it was opened from."""
+    from practices.models import RevisionSave
+
+    return RevisionSave.objects.filter(revision__practice=practice).order_by("-id").values_list("pk", flat=True).first()

@@ -130,7 +130,7 @@ def _submit_practice(world, client):
 
     content = {**world["revision"].content, "summary": "A summary.", "description": "A description.", "level": "national"}
     content["themes"] = [world["theme"].slug]
-    services.save_revision(world["revision"], by=world["cast"]["focal_a"], content=content)
+    services.save_revision(world["revision"], by=world["cast"]["focal_a"], changes=content)
     services.submit_revision(world["revision"], by=world["cast"]["focal_a"])
 
 
@@ -173,7 +173,7 @@ def _unpublish_meeting(world, client):
 def _share_with_colombia(world, client):
     from practices import services
 
-    services.add_co_owner(world["practice"], by=world["cast"]["focal_a"], country=Country.objects.get(iso2="CO"))
+    services.add_co_owner(world["practice"], by=world["cast"]["moderator"], country=Country.objects.get(iso2="CO"))
 
 
 def _submit_story(world, client):
@@ -215,7 +215,7 @@ PUBLIC_MEETING_PAGES = (
 )
 
 
-# The page showing each action's form (a MATRIX key), when it is not the action's own page.
+# The page showing each action's form (a MATRIX key, or world -> path), when it is not the action's own page.
 SHOWN_ON = {
     "countries:change_role": "countries:team",
     "countries:remove_member": "countries:team",
@@ -228,8 +228,13 @@ SHOWN_ON = {
     "practices:practice_archive": "practices:workspace_detail",
     "practices:attachment_add": "practices:workspace_detail",
     "practices:attachment_remove": "practices:workspace_detail",
-    "practices:co_owner_add": "practices:workspace_detail",
+    "practices:share_propose": "practices:workspace_detail",
+    "practices:share_withdraw": "practices:workspace_detail",
     "practices:co_owner_remove": "practices:workspace_detail",
+    # The practice Colombia shares with Kenya, in Kenya's workspace.
+    "practices:co_owner_leave": lambda w: reverse("practices:workspace_detail", kwargs={"iso2": "KE", "pk": w["shared_with_kenya"].pk}),
+    "practices:share_accept": "practices:workspace_list",
+    "practices:share_decline": "practices:workspace_list",
     "practices:practice_restore": "practices:workspace_detail",
     "practices:revision_restore": "practices:workspace_detail",
     "practices:import_confirm": "practices:import_preview",
@@ -302,11 +307,13 @@ def _allowed_role(case):
 
 def _page_of(key, url):
     host = SHOWN_ON.get(key)
+    if callable(host):
+        return host
     return MATRIX[host].url if host else url
 
 
 FORM_CASES = {
-    key: FormCase(case.url, _allowed_role(case), _page_of(key, case.url), dict(case.data), STATES.get(key, ()), THEN.get(key, ()))
+    key: FormCase(case.url, _allowed_role(case), _page_of(key, case.url), {k: v for k, v in case.data.items() if not callable(v)}, STATES.get(key, ()), THEN.get(key, ()))
     for key, case in POST_MATRIX.items()
 }
 # Forms that are not actions of the matrix: sign-in and account pages, the invitation, the admin.
@@ -460,6 +467,7 @@ QUERY_CASES = {
     "practices:browse": QueryCase(MATRIX["practices:browse"].url, "anonymous", _filter_parameters, HTMX),
     "practices:export_csv": QueryCase(MATRIX["practices:export_csv"].url, "anonymous", _filter_parameters),
     "practices:export_json": QueryCase(MATRIX["practices:export_json"].url, "anonymous", _filter_parameters),
+    "practices:export_xlsx": QueryCase(MATRIX["practices:export_xlsx"].url, "anonymous", _filter_parameters),
     "practices:feed_search": QueryCase(lambda w: reverse("practices:feed_search"), "anonymous", _filter_parameters),
     "practices:feed_latest": QueryCase(MATRIX["practices:feed_latest"].url, "anonymous", _filter_parameters),
     "practices:feed_region": QueryCase(MATRIX["practices:feed_region"].url, "anonymous", _filter_parameters),
@@ -619,6 +627,7 @@ def _public_pages(world, practice):
         f"{reverse('practices:compare')}?p={practice.pk}&p={practice.pk}",
         reverse("practices:export_csv"),
         f"{reverse('practices:export_json')}?q={quote(words)}",
+        f"{reverse('practices:export_xlsx')}?q={quote(words)}",
         reverse("practices:feed_latest"),
         reverse("practices:feed_country", kwargs={"iso2": country.iso2}),
         reverse("practices:feed_theme", kwargs={"slug": theme.slug}) if theme else reverse("practices:feed_latest"),

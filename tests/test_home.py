@@ -48,7 +48,7 @@ def practices_in_every_state(country_a, country_b, moderator):
     shared = publish(country_a, moderator, "Kenyan guarantee", co_owners=[country_b])
     revised = publish(country_a, moderator, "Kenyan export desk")
     revision = services.start_revision(revised, by=moderator)
-    services.save_revision(revision, by=moderator, content={**revision.content, "title": "Secret new title"})
+    services.save_revision(revision, by=moderator, changes={**revision.content, "title": "Secret new title"})
     services.submit_revision(revision, by=moderator)
     write(country("SN"), moderator, "Senegalese draft")
     _practice, in_review = write(country("PE"), moderator, "Peruvian practice in review")

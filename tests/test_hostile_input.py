@@ -47,7 +47,7 @@ from meetings.models import CallToAction, Deliverable, Mandate, Meeting, Meeting
 from practices import imports
 from practices import services as practice_services
 from practices.models import Attachment, ImportBatch, Practice, PracticeRevision
-from tests.conftest import PASSWORD, make_member
+from tests.conftest import PASSWORD, edit_base, make_member
 
 # --- The XSS corpus ---
 
@@ -386,7 +386,7 @@ def build_world(moderator, focal_ke, contributor_co):
         author.post(reverse("practices:practice_submit", kwargs=practice))
         staff.post(reverse("practices:review_publish", kwargs={"pk": latest_revision(practice).pk}), {"evidence_label": "", "note": text})
         author.post(reverse("practices:practice_revise", kwargs=practice))
-        author.post(reverse("practices:practice_edit", kwargs=practice), {**practice_form(next_payload(payload).text), "submit": ""})
+        author.post(reverse("practices:practice_edit", kwargs=practice), {**practice_form(next_payload(payload).text), "base": edit_base(Practice.objects.get(pk=practice["pk"])), "submit": ""})
         staff.post(reverse("practices:review_request_changes", kwargs={"pk": latest_revision(practice).pk}), {"comment": text})
         # The form, with the comment above it, exists only until the version is resubmitted: read it now.
         world.snapshots[f"practice form sent back ({payload.name})"] = (
@@ -449,7 +449,7 @@ def build_world(moderator, focal_ke, contributor_co):
     staff.post(reverse("practices:review_reject", kwargs={"pk": world.rejected.revisions.get().pk}), {"reason": every_payload})
     first_practice = {"iso2": "KE", "pk": world.practices[PAYLOADS[0].name].pk}
     kenya.post(reverse("practices:practice_archive", kwargs=first_practice), {"note": every_payload})
-    staff.post(reverse("practices:practice_restore", kwargs={"pk": first_practice["pk"]}), {"note": every_payload})
+    staff.post(reverse("practices:practice_restore", kwargs=first_practice), {"note": every_payload})
     kenya.post(reverse("meetings:cta_declare_endorsement", kwargs={"iso2": "KE"}), {"endorsed_on": "2025-07-10"})
     staff.post(reverse("meetings:cta_decline_endorsement", kwargs={"pk": call.endorsements.get().pk}), {"note": every_payload})
     response = colombia.post(reverse("meetings:cta_story_create", kwargs={"iso2": "CO"}), {**story_form, "title": PAYLOADS[0].text})

@@ -52,7 +52,7 @@ from meetings.views import current_call
 from practices import imports
 from practices import services as practice_services
 from practices.models import InstrumentType, ReviewEvent, TargetGroup, Theme
-from tests.conftest import TOTP_SECRET, make_member, make_user
+from tests.conftest import TOTP_SECRET, edit_base, make_member, make_user
 from tests.test_permission_matrix import all_url_patterns
 
 # The methods the views take. The access rule must not depend on the method: the other methods
@@ -100,17 +100,31 @@ WORKSPACE_OBJECTS = {
     "countries:hand_over": ObjectRoute(lambda t: {"member_id": t.membership.pk}),
     "countries:revoke_invitation": ObjectRoute(lambda t: {"invitation_id": t.invitation.pk}),
     "countries:resend_invitation": ObjectRoute(lambda t: {"invitation_id": t.invitation.pk}),
-    # Practices: a draft (with a document), and a published one shared with Senegal
+    # Practices: a draft (with a document), a published one shared with Senegal, an archived one
     "practices:workspace_detail": ObjectRoute(lambda t: {"pk": t.draft.pk}, changes=False),
     "practices:practice_edit": ObjectRoute(lambda t: {"pk": t.draft.pk}, _edit_practice),
     "practices:practice_submit": ObjectRoute(lambda t: {"pk": t.draft.pk}),
     "practices:practice_discard": ObjectRoute(lambda t: {"pk": t.draft.pk}),
     "practices:practice_revise": ObjectRoute(lambda t: {"pk": t.published.pk}),
     "practices:practice_archive": ObjectRoute(lambda t: {"pk": t.published.pk}),
+    "practices:practice_restore": ObjectRoute(lambda t: {"pk": t.archived.pk}),
     "practices:version_compare": ObjectRoute(lambda t: {"pk": t.published.pk}, changes=False),
+    "practices:saved_text": ObjectRoute(
+        lambda t: {"pk": t.draft.pk, "save_id": t.draft_save.pk},
+        changes=False,
+        mixed=lambda own, other: {"pk": own.draft.pk, "save_id": other.draft_save.pk},
+    ),
     "practices:attachment_add": ObjectRoute(lambda t: {"pk": t.draft.pk}, _add_document),
-    "practices:co_owner_add": ObjectRoute(lambda t: {"pk": t.draft.pk}, lambda: {"country": "SN"}),
+    # Sharing: the practice in review proposed to Senegal; Senegal's practices proposed to, and shared with, the team
+    "practices:share_propose": ObjectRoute(lambda t: {"pk": t.draft.pk}, lambda: {"country": "SN"}),
+    "practices:share_withdraw": ObjectRoute(
+        lambda t: {"pk": t.in_review.pk, "share_id": t.proposal_to_senegal.pk},
+        mixed=lambda own, other: {"pk": own.in_review.pk, "share_id": other.proposal_to_senegal.pk},
+    ),
     "practices:co_owner_remove": ObjectRoute(lambda t: {"pk": t.published.pk, "co_owner": "SN"}),
+    "practices:co_owner_leave": ObjectRoute(lambda t: {"pk": t.shared_by_senegal.pk}),
+    "practices:share_accept": ObjectRoute(lambda t: {"share_id": t.proposal_from_senegal.pk}),
+    "practices:share_decline": ObjectRoute(lambda t: {"share_id": t.proposal_from_senegal.pk}),
     "practices:attachment_download": ObjectRoute(
         lambda t: {"pk": t.draft.pk, "attachment_id": t.draft_attachment.pk},
         changes=False,
@@ -211,7 +225,6 @@ STAFF_ONLY = {
     "practices:review_request_changes": lambda w: {"pk": w.b.in_review_revision.pk},
     "practices:review_reject": lambda w: {"pk": w.b.in_review_revision.pk},
     "practices:revision_restore": lambda w: {"pk": w.b.in_review_revision.pk},
-    "practices:practice_restore": lambda w: {"pk": w.b.published.pk},
     "practices:import_preview": lambda w: {"pk": w.import_batch.pk},
     "practices:import_confirm": lambda w: {"pk": w.import_batch.pk},
     "meetings:staff_participation_confirm": lambda w: {"pk": w.b.participation.pk},
@@ -299,11 +312,31 @@ def build_team(country, *, focal, contributor, moderator, meeting, call, deliver
     published_attachment = practice_services.add_attachment(first, by=contributor, upload=pdf("public.pdf"), title="Public report")
     practice_services.submit_revision(first, by=contributor)
     practice_services.publish_revision(first, by=moderator)
-    practice_services.add_co_owner(published, by=focal, country=Country.objects.get(iso2="SN"))
+    senegal = Country.objects.get(iso2="SN")
+    # Senegal has no focal point yet: ITC accepts on its behalf.
+    practice_services.accept_co_owner_proposal(
+        practice_services.propose_co_owner(published, by=focal, country=senegal), by=moderator
+    )
     in_review, in_review_revision = practice_services.create_practice(
         country, by=contributor, content={**PRACTICE, "title": f"Practice of {country.iso2} in review"}
     )
     practice_services.submit_revision(in_review_revision, by=contributor)
+    proposal_to_senegal = practice_services.propose_co_owner(in_review, by=focal, country=senegal)
+    archived, archived_revision = practice_services.create_practice(
+        country, by=contributor, content={**PRACTICE, "title": f"Archived practice of {country.iso2}"}
+    )
+    practice_services.submit_revision(archived_revision, by=contributor)
+    practice_services.publish_revision(archived_revision, by=moderator)
+    practice_services.archive_practice(archived, by=focal)
+    # Senegal's practices: one it asks the team to co-own, one the team co-owns.
+    proposed_by_senegal, _revision = practice_services.create_practice(
+        senegal, by=moderator, content={**PRACTICE, "title": f"Senegal's practice proposed to {country.iso2}"}
+    )
+    proposal_from_senegal = practice_services.propose_co_owner(proposed_by_senegal, by=moderator, country=country)
+    shared_by_senegal, _revision = practice_services.create_practice(
+        senegal, by=moderator, content={**PRACTICE, "title": f"Senegal's practice shared with {country.iso2}"}
+    )
+    practice_services.add_co_owner(shared_by_senegal, by=moderator, country=country)
 
     def story(title):
         content = {"title": title, "story": "How it was used.", "used_deliverable": deliverable}
@@ -324,10 +357,15 @@ def build_team(country, *, focal, contributor, moderator, meeting, call, deliver
         invitation=country_services.invite_delegate(country=country, email=invitee, role="contributor", by=focal),
         draft=draft,
         draft_attachment=draft_attachment,
+        draft_save=draft_revision.saves.latest("pk"),
         published=published,
         published_attachment=published_attachment,
         in_review=in_review,
         in_review_revision=in_review_revision,
+        archived=archived,
+        proposal_to_senegal=proposal_to_senegal,
+        proposal_from_senegal=proposal_from_senegal,
+        shared_by_senegal=shared_by_senegal,
         story=draft_story,
         submitted_story=submitted_story,
         published_story=published_story,
@@ -545,9 +583,13 @@ def test_the_owner_reaches_the_same_workspace_urls(client, db, world, name):
     route = WORKSPACE_OBJECTS[name]
     path = url(name, world.b.country.iso2, **route.ids(world.b))
     client.force_login(world.b.focal)
-    assert client.get(path).status_code in (200, 405), path
+    page = client.get(path)
+    assert page.status_code in (200, 405), path
+    data = route.data()
+    if not page.streaming and (base := re.search(r'name="base" value="(\d+)"', page.content.decode())):
+        data["base"] = base.group(1)  # the save an edit form starts from, sent back as a browser does
     before = snapshot(world)
-    response = client.post(path, route.data())
+    response = client.post(path, data)
     assert response.status_code in (200, 302), f"POST {path}: {response.status_code}"
     assert bool(changed_tables(before, snapshot(world))) == route.changes, path
 
@@ -621,8 +663,8 @@ class FormCase:
 FOREIGN_IDS_IN_FORMS = {
     "A's draft adapted from B's unpublished practice": FormCase(
         lambda w: url("practices:practice_edit", "KE", pk=w.a.draft.pk),
-        lambda w: {**_edit_practice(), "adapted_from": [w.b.in_review.pk]},
-        lambda w: {**_edit_practice(), "adapted_from": [w.b.published.pk]},
+        lambda w: {**_edit_practice(), "base": edit_base(w.a.draft), "adapted_from": [w.b.in_review.pk]},
+        lambda w: {**_edit_practice(), "base": edit_base(w.a.draft), "adapted_from": [w.b.published.pk]},
     ),
     "A's new practice adapted from B's unpublished practice": FormCase(
         lambda w: url("practices:practice_create", "KE"),

@@ -75,6 +75,7 @@ NOT_STATE_CHANGES = {
     "practices.services.empty_content": "pure: the content of a blank version",
     "practices.services.normalise_content": "pure: a version's content with every key, relations sorted",
     "practices.services.missing_for_review": "pure: the fields a version still needs",
+    "practices.services.latest_save": "reads the save an edit form starts from",
     "practices.services.start_import": (
         "stages an uploaded spreadsheet's checked rows for staff to confirm: the ImportBatch row is its own "
         "record (uploaded_by, uploaded_at, file checksum) and nothing of the platform's record changes until "
@@ -91,9 +92,9 @@ NOT_STATE_CHANGES = {
 class Scene:
     """The cast, and builders of what each change starts from (each through the services, as in life)."""
 
-    def __init__(self, *, country_a, country_b, contributor_a, focal_a, moderator):
+    def __init__(self, *, country_a, country_b, contributor_a, focal_a, focal_b, moderator):
         self.country_a, self.country_b = country_a, country_b
-        self.contributor_a, self.focal_a, self.moderator = contributor_a, focal_a, moderator
+        self.contributor_a, self.focal_a, self.focal_b, self.moderator = contributor_a, focal_a, focal_b, moderator
 
     @staticmethod
     def upload(name="report.pdf"):
@@ -120,6 +121,13 @@ class Scene:
 
     def discarded(self):
         return practice_services.discard_revision(self.draft(), by=self.contributor_a)
+
+    def proposed_to_b(self):
+        """Country A's draft, proposed to country B (its focal point has not answered)."""
+        return practice_services.propose_co_owner(self.draft().practice, by=self.focal_a, country=self.country_b)
+
+    def shared_with_b(self):
+        return practice_services.accept_co_owner_proposal(self.proposed_to_b(), by=self.focal_b)
 
     def draft_with_attachment(self):
         revision = self.draft()
@@ -180,9 +188,11 @@ class Scene:
 
 
 @pytest.fixture
-def scene(country_a, country_b, contributor_a, focal_a, moderator, settings, tmp_path):
+def scene(country_a, country_b, contributor_a, focal_a, focal_b, moderator, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    return Scene(country_a=country_a, country_b=country_b, contributor_a=contributor_a, focal_a=focal_a, moderator=moderator)
+    return Scene(
+        country_a=country_a, country_b=country_b, contributor_a=contributor_a, focal_a=focal_a, focal_b=focal_b, moderator=moderator
+    )
 
 
 # --- The changes: what each is called with, and the audit row it must write ---
@@ -335,7 +345,7 @@ def _(s):
 def _(s):
     draft = s.draft()
     return Change(
-        lambda: ps.save_revision(draft, by=s.contributor_a, content={**COMPLETE, "summary": "Shorter."}),
+        lambda: ps.save_revision(draft, by=s.contributor_a, changes={**COMPLETE, "summary": "Shorter."}),
         ReviewEvent, review(ReviewAction.SAVED, by=s.contributor_a, practice=draft.practice, revision=draft),
     )
 
@@ -460,17 +470,75 @@ def _(s):
 def _(s):
     practice = s.draft().practice
     return Change(
-        lambda: ps.add_co_owner(practice, by=s.focal_a, country=s.country_b),
-        ReviewEvent, review(ReviewAction.CO_OWNER_ADDED, by=s.focal_a, practice=practice, note="Colombia"),
+        lambda: ps.add_co_owner(practice, by=s.moderator, country=s.country_b),
+        ReviewEvent, review(ReviewAction.CO_OWNER_ADDED, by=s.moderator, practice=practice, note="Colombia", to_status="accepted"),
+        mails=True,
     )
 
 
 @change(ps.remove_co_owner)
 def _(s):
-    practice = ps.add_co_owner(s.draft().practice, by=s.focal_a, country=s.country_b)
+    sharing = s.shared_with_b()
     return Change(
-        lambda: ps.remove_co_owner(practice, by=s.focal_a, country=s.country_b),
-        ReviewEvent, review(ReviewAction.CO_OWNER_REMOVED, by=s.focal_a, practice=practice, note="Colombia"),
+        lambda: ps.remove_co_owner(sharing.practice, by=s.focal_a, country=s.country_b),
+        ReviewEvent,
+        review(ReviewAction.CO_OWNER_REMOVED, by=s.focal_a, practice=sharing.practice, note="Colombia", co_ownership=sharing, to_status="removed"),
+        mails=True,
+    )
+
+
+@change(ps.propose_co_owner)
+def _(s):
+    practice = s.draft().practice
+    return Change(
+        lambda: ps.propose_co_owner(practice, by=s.focal_a, country=s.country_b),
+        ReviewEvent,
+        review(ReviewAction.CO_OWNER_PROPOSED, by=s.focal_a, practice=practice, note="Colombia", to_status="proposed"),
+        mails=True,
+    )
+
+
+@change(ps.withdraw_co_owner_proposal)
+def _(s):
+    proposal = s.proposed_to_b()
+    return Change(
+        lambda: ps.withdraw_co_owner_proposal(proposal, by=s.focal_a),
+        ReviewEvent,
+        review(ReviewAction.CO_OWNER_WITHDRAWN, by=s.focal_a, practice=proposal.practice, co_ownership=proposal, to_status="withdrawn"),
+        mails=True,
+    )
+
+
+@change(ps.accept_co_owner_proposal)
+def _(s):
+    proposal = s.proposed_to_b()
+    return Change(
+        lambda: ps.accept_co_owner_proposal(proposal, by=s.focal_b),
+        ReviewEvent,
+        review(ReviewAction.CO_OWNER_ACCEPTED, by=s.focal_b, practice=proposal.practice, co_ownership=proposal, from_status="proposed", to_status="accepted"),
+        mails=True,
+    )
+
+
+@change(ps.decline_co_owner_proposal)
+def _(s):
+    proposal = s.proposed_to_b()
+    return Change(
+        lambda: ps.decline_co_owner_proposal(proposal, by=s.focal_b),
+        ReviewEvent,
+        review(ReviewAction.CO_OWNER_DECLINED, by=s.focal_b, practice=proposal.practice, co_ownership=proposal, to_status="declined"),
+        mails=True,
+    )
+
+
+@change(ps.leave_co_ownership)
+def _(s):
+    sharing = s.shared_with_b()
+    return Change(
+        lambda: ps.leave_co_ownership(sharing, by=s.focal_b),
+        ReviewEvent,
+        review(ReviewAction.CO_OWNER_LEFT, by=s.focal_b, practice=sharing.practice, co_ownership=sharing, from_status="accepted", to_status="left"),
+        mails=True,
     )
 
 
@@ -973,7 +1041,7 @@ def test_archiving_withdraws_a_practice_from_view_and_keeps_it(client, scene):
     assert (practice.status, practice.description) == ("archived", COMPLETE["description"])
     assert practice.revisions.get().status == "approved"
     client.force_login(scene.moderator)
-    client.post(reverse("practices:practice_restore", kwargs={"pk": practice.pk}))
+    client.post(reverse("practices:practice_restore", kwargs={"iso2": "KE", "pk": practice.pk}))
     client.logout()
     assert COMPLETE["description"].replace("**online**", "<strong>online</strong>") in client.get(page).content.decode()
 

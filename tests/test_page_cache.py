@@ -188,12 +188,12 @@ def test_work_visitors_do_not_see_keeps_their_pages_and_changes_none(
     generation = pagecache.generation()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         practice, draft = services.create_practice(country_a, by=contributor_a, content={"title": "A new draft", "themes": ["access-to-finance"]})
-        services.save_revision(draft, by=contributor_a, content={**draft.content, "title": "A new draft, renamed", "summary": "s", "description": "d", "level": "national"})
+        services.save_revision(draft, by=contributor_a, changes={**draft.content, "title": "A new draft, renamed", "summary": "s", "description": "d", "level": "national"})
         services.submit_revision(draft, by=contributor_a)
         services.claim_review(draft, by=moderator)
         services.request_changes(draft, by=moderator, comment="Say more about the results.")
         edit = services.start_revision(record[0], by=focal_a)  # a published practice's next version
-        services.save_revision(edit, by=focal_a, content={**edit.content, "title": "Not reviewed yet"})
+        services.save_revision(edit, by=focal_a, changes={**edit.content, "title": "Not reviewed yet"})
         services.submit_revision(edit, by=focal_a)
         services.reject_revision(edit, by=moderator, reason="Not this time.")
         meeting = Meeting.objects.public().order_by("starts_at").first()
@@ -218,7 +218,7 @@ def test_what_visitors_see_renews_their_pages(client, record, country_a, focal_a
         assert client.get(BROWSE)["X-Page-Cache"] == "miss"
 
     edit = services.start_revision(record[0], by=focal_a)
-    services.save_revision(edit, by=focal_a, content={**edit.content, "title": "Credit guarantee, second version"})
+    services.save_revision(edit, by=focal_a, changes={**edit.content, "title": "Credit guarantee, second version"})
     services.submit_revision(edit, by=focal_a)
     renews(lambda: services.publish_revision(edit, by=moderator))
     assert "Credit guarantee, second version" in client.get(BROWSE).content.decode()

@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from countries import services
 from countries.models import MODERATORS_GROUP, AuditEvent, Country, Invitation, Membership, Region
 from practices.tasks import send_review_digests
+from tests.conftest import edit_base
 
 LOGIN = "login"
 REDIRECT = "redirect"
@@ -118,6 +119,7 @@ MATRIX = {
     "practices:practice_discard": Case(a("practices:practice_discard", iso2="KE", pk=lambda w: w["practice"].pk), TEAM_ACTION_GET),
     "practices:practice_revise": Case(a("practices:practice_revise", iso2="KE", pk=lambda w: w["practice"].pk), TEAM_ACTION_GET),
     "practices:practice_archive": Case(a("practices:practice_archive", iso2="KE", pk=lambda w: w["practice"].pk), ACTION_GET),
+    "practices:practice_restore": Case(a("practices:practice_restore", iso2="KE", pk=lambda w: w["practice"].pk), ACTION_GET),
     "practices:attachment_add": Case(a("practices:attachment_add", iso2="KE", pk=lambda w: w["practice"].pk), TEAM_ACTION_GET),
     "practices:attachment_download": Case(
         a("practices:attachment_download", iso2="KE", pk=lambda w: w["practice"].pk, attachment_id=lambda w: w["attachment"].pk),
@@ -127,16 +129,25 @@ MATRIX = {
         a("practices:attachment_remove", iso2="KE", pk=lambda w: w["practice"].pk, attachment_id=lambda w: w["attachment"].pk),
         TEAM_ACTION_GET,
     ),
-    "practices:co_owner_add": Case(a("practices:co_owner_add", iso2="KE", pk=lambda w: w["practice"].pk), ACTION_GET),
+    # Sharing: the world's practice is proposed to Senegal; Colombia proposes a practice to Kenya, and shares another with it.
+    "practices:share_propose": Case(a("practices:share_propose", iso2="KE", pk=lambda w: w["practice"].pk), ACTION_GET),
+    "practices:share_withdraw": Case(
+        a("practices:share_withdraw", iso2="KE", pk=lambda w: w["practice"].pk, share_id=lambda w: w["proposal_to_senegal"].pk), ACTION_GET
+    ),
     "practices:co_owner_remove": Case(
         a("practices:co_owner_remove", iso2="KE", pk=lambda w: w["practice"].pk, co_owner="CO"), ACTION_GET
     ),
+    "practices:co_owner_leave": Case(a("practices:co_owner_leave", iso2="KE", pk=lambda w: w["shared_with_kenya"].pk), ACTION_GET),
+    "practices:share_accept": Case(a("practices:share_accept", iso2="KE", share_id=lambda w: w["proposal_to_kenya"].pk), ACTION_GET),
+    "practices:share_decline": Case(a("practices:share_decline", iso2="KE", share_id=lambda w: w["proposal_to_kenya"].pk), ACTION_GET),
     # The practice has a single version: the page says there is nothing to compare yet.
     "practices:version_compare": Case(a("practices:version_compare", iso2="KE", pk=lambda w: w["practice"].pk), WORKSPACE_READ),
+    "practices:saved_text": Case(
+        a("practices:saved_text", iso2="KE", pk=lambda w: w["practice"].pk, save_id=lambda w: edit_base(w["practice"])), WORKSPACE_READ
+    ),
     # --- ITC moderation (the version is still a draft: decisions on it are refused with a message) ---
     "practices:review_queue": Case(a("practices:review_queue"), STAFF),
     "practices:notification_settings": Case(a("practices:notification_settings"), STAFF),
-    "practices:practice_restore": Case(a("practices:practice_restore", pk=lambda w: w["practice"].pk), {**STAFF, "moderator": 405}),
     "practices:revision_restore": Case(a("practices:revision_restore", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}),
     "practices:review": Case(a("practices:review", pk=lambda w: w["revision"].pk), STAFF),
     "practices:review_claim": Case(a("practices:review_claim", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}),
@@ -163,6 +174,7 @@ MATRIX = {
     # --- Open data: published practices only, the same for everyone ---
     "practices:export_csv": Case(a("practices:export_csv"), public()),
     "practices:export_json": Case(a("practices:export_json"), public()),
+    "practices:export_xlsx": Case(a("practices:export_xlsx"), public()),
     "practices:feed_latest": Case(a("practices:feed_latest"), public()),
     "practices:feed_region": Case(a("practices:feed_region", slug=lambda w: w["region"].slug), public()),
     "practices:feed_country": Case(a("practices:feed_country", iso2="KE"), public()),
@@ -174,6 +186,8 @@ MATRIX = {
     "api:practice_detail": Case(a("api:practice_detail", pk=lambda w: w["practice"].pk), public(404)),
     "api:taxonomies": Case(a("api:taxonomies"), public()),
     "api:openapi": Case(a("api:openapi"), public()),
+    # Any other address under /api/: a JSON 404, whoever asks.
+    "api:not_found": Case(lambda world: "/api/no-such-address/", public(404)),
     "countries:staff_invite": Case(a("countries:staff_invite"), STAFF),
     # --- Meetings: public pages (the world's meeting is public), Kenya's declarations, ITC staff ---
     "meetings:meeting_list": Case(a("meetings:meeting_list"), public()),
@@ -377,18 +391,24 @@ POST_MATRIX = {
         MATRIX["practices:practice_create"].url, TEAM_ACTION_POST, "post", {"title": "Export desk", "original_language": "en"}
     ),
     "practices:practice_edit": Case(
-        MATRIX["practices:practice_edit"].url, TEAM_ACTION_POST, "post", {"title": "Renamed", "original_language": "en", "save": ""}
+        MATRIX["practices:practice_edit"].url, TEAM_ACTION_POST, "post", {"title": "Renamed", "original_language": "en", "base": lambda w: edit_base(w["practice"]), "save": ""}
     ),
     "practices:practice_submit": Case(MATRIX["practices:practice_submit"].url, TEAM_ACTION_POST, "post"),
     "practices:practice_discard": Case(MATRIX["practices:practice_discard"].url, TEAM_ACTION_POST, "post"),
     "practices:practice_revise": Case(MATRIX["practices:practice_revise"].url, TEAM_ACTION_POST, "post"),
     "practices:practice_archive": Case(MATRIX["practices:practice_archive"].url, ACTION_POST, "post"),
+    # The world's practice is a draft: restoring it is refused with a message, back to its page.
+    "practices:practice_restore": Case(MATRIX["practices:practice_restore"].url, ACTION_POST, "post"),
     # Without a file the form comes back with its error: the allowed roles get the page (200).
     "practices:attachment_add": Case(
         MATRIX["practices:attachment_add"].url, {**TEAM_ACTION_POST, "contributor_a": 200, "focal_a": 200, "moderator": 200}, "post"
     ),
     "practices:attachment_remove": Case(MATRIX["practices:attachment_remove"].url, TEAM_ACTION_POST, "post"),
-    "practices:co_owner_add": Case(MATRIX["practices:co_owner_add"].url, ACTION_POST, "post", {"country": "CO"}),
+    "practices:share_propose": Case(MATRIX["practices:share_propose"].url, ACTION_POST, "post", {"country": "CO"}),
+    "practices:share_withdraw": Case(MATRIX["practices:share_withdraw"].url, ACTION_POST, "post"),
+    "practices:co_owner_leave": Case(MATRIX["practices:co_owner_leave"].url, ACTION_POST, "post"),
+    "practices:share_accept": Case(MATRIX["practices:share_accept"].url, ACTION_POST, "post"),
+    "practices:share_decline": Case(MATRIX["practices:share_decline"].url, ACTION_POST, "post"),
     # Colombia is not a co-owner of the world's practice: the allowed roles find nothing to remove.
     "practices:co_owner_remove": Case(
         MATRIX["practices:co_owner_remove"].url, {**ACTION_POST, "focal_a": 404, "moderator": 404}, "post"
@@ -396,7 +416,6 @@ POST_MATRIX = {
     "practices:notification_settings": Case(
         MATRIX["practices:notification_settings"].url, {**STAFF, "moderator": REDIRECT}, "post", {"review_emails": "daily"}
     ),
-    "practices:practice_restore": Case(MATRIX["practices:practice_restore"].url, {**STAFF, "moderator": REDIRECT}, "post"),
     "practices:revision_restore": Case(MATRIX["practices:revision_restore"].url, {**STAFF, "moderator": REDIRECT}, "post"),
     "practices:review_claim": Case(MATRIX["practices:review_claim"].url, {**STAFF, "moderator": REDIRECT}, "post"),
     # Without a file the upload form comes back with its error (200).
@@ -533,6 +552,13 @@ def world(cast, country_a, focal_a, contributor_a, moderator, settings, tmp_path
     from practices.models import InstrumentType, TargetGroup, Theme
 
     practice, revision = practice_services.create_practice(country_a, by=focal_a, content={"title": "One-stop shop"})
+    # Sharing: Kenya asks Senegal to co-own its practice; Colombia asks Kenya to co-own one, and shares another with it.
+    colombia, senegal = Country.objects.get(iso2="CO"), Country.objects.get(iso2="SN")
+    proposal_to_senegal = practice_services.propose_co_owner(practice, by=focal_a, country=senegal)
+    colombian, _revision = practice_services.create_practice(colombia, by=moderator, content={"title": "Fondo pyme"})
+    proposal_to_kenya = practice_services.propose_co_owner(colombian, by=moderator, country=country_a)
+    shared_with_kenya, _revision = practice_services.create_practice(colombia, by=moderator, content={"title": "Ventanilla única"})
+    practice_services.add_co_owner(shared_with_kenya, by=moderator, country=country_a)
     attachment = practice_services.add_attachment(
         revision, by=focal_a, upload=SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n"), title="Report"
     )
@@ -598,6 +624,9 @@ def world(cast, country_a, focal_a, contributor_a, moderator, settings, tmp_path
         "instrument": InstrumentType.objects.first(),
         "target_group": TargetGroup.objects.first(),
         "practice": practice,
+        "proposal_to_senegal": proposal_to_senegal,
+        "proposal_to_kenya": proposal_to_kenya,
+        "shared_with_kenya": shared_with_kenya,
         "revision": revision,
         "review_event": practice.events.first(),
         "cast": cast,
@@ -620,7 +649,9 @@ def check(client, world, case, role):
     if user is not None:
         client.force_login(user)
     path = case.url(world)
-    response = getattr(client, case.method)(path, case.data)
+    # A value may depend on the world (the save an edit form starts from).
+    data = {key: (value(world) if callable(value) else value) for key, value in case.data.items()}
+    response = getattr(client, case.method)(path, data)
     expected = case.expected[role]
     if expected == LOGIN:
         assert response.status_code == 302, f"{role} {case.method.upper()} {path}: {response.status_code}"

@@ -237,7 +237,7 @@ def test_review_page_with_changes_is_accessible_and_respects_the_csp(tab, langua
     practice_services.submit_revision(first, by=contributor_a)
     practice_services.publish_revision(first, by=moderator)
     second = practice_services.start_revision(first.practice, by=contributor_a)
-    practice_services.save_revision(second, by=contributor_a, content={**second.content, "summary": "Advice and finance for first-time exporters."})
+    practice_services.save_revision(second, by=contributor_a, changes={**second.content, "summary": "Advice and finance for first-time exporters."})
     practice_services.submit_revision(second, by=contributor_a)
     findings = []
     tab.sign_in(moderator, language=language, totp=True)
@@ -273,7 +273,7 @@ def test_version_comparison_is_accessible_and_respects_the_csp(tab, language, co
     practice_services.publish_revision(first, by=moderator)
     second = practice_services.start_revision(practice, by=contributor_a)
     practice_services.save_revision(
-        second, by=contributor_a, content={**second.content, "summary": "Advice and finance for first-time exporters.", "themes": ["access-to-finance"]}
+        second, by=contributor_a, changes={**second.content, "summary": "Advice and finance for first-time exporters.", "themes": ["access-to-finance"]}
     )
     single, _draft = practice_services.create_practice(country_a, by=contributor_a, content={"title": "Only a draft"})
     tab.sign_in(contributor_a)

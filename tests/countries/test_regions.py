@@ -82,7 +82,7 @@ def test_only_published_practices_are_counted_and_listed(client, country_a, mode
     published = publish(country_a, moderator, "Credit guarantee")
     # An edit of a published practice waiting for review: the published version still counts.
     edit = services.start_revision(published, by=moderator)
-    services.save_revision(edit, by=moderator, content={**edit.content, "title": "Unreviewed title"})
+    services.save_revision(edit, by=moderator, changes={**edit.content, "title": "Unreviewed title"})
 
     assert counts_in(client.get(MAP_URL))["KE"] == 2
     response = client.get(region_url("eastern-africa"))

@@ -31,7 +31,7 @@ def added(text):
 
 def new_version(practice, by, **changes):
     revision = services.start_revision(practice, by=by)
-    return services.save_revision(revision, by=by, content={**revision.content, **changes})
+    return services.save_revision(revision, by=by, changes={**revision.content, **changes})
 
 
 @pytest.fixture

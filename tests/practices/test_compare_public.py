@@ -197,7 +197,7 @@ def test_an_unknown_practice_gets_the_same_message_as_an_unpublished_one(client,
 def test_a_published_practice_shows_its_published_version_not_the_one_being_written(client, guarantee, desk, moderator):
     revision = services.start_revision(guarantee, by=moderator)
     services.save_revision(
-        revision, by=moderator, content={**revision.content, "title": "Unpublished title", "problem": "Unpublished problem."}
+        revision, by=moderator, changes={**revision.content, "title": "Unpublished title", "problem": "Unpublished problem."}
     )
     services.submit_revision(revision, by=moderator)
     page = compare(client, guarantee.pk, desk.pk).content.decode()

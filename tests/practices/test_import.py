@@ -123,7 +123,7 @@ def test_imported_draft_can_be_submitted_by_the_country_team(staff, focal_a):
     batch, _preview = upload_and_preview(staff, csv_file([row]))
     confirm(staff, batch)
     revision = PracticeRevision.objects.get()
-    services.save_revision(revision, by=focal_a, content={**revision.content, "description": "A desk."})
+    services.save_revision(revision, by=focal_a, changes={**revision.content, "description": "A desk."})
     assert services.submit_revision(revision, by=focal_a).status == PracticeRevision.Status.SUBMITTED
 
 

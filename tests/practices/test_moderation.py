@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from practices import services
 from practices.models import Practice, PracticeRevision
+from tests.conftest import edit_base
 
 CONTENT = {
     "title": "SME credit guarantee",
@@ -92,7 +93,7 @@ def test_review_of_a_new_version_shows_the_changes(client, moderator, in_review,
     services.publish_revision(in_review, by=moderator)
     revision = services.start_revision(in_review.practice, by=contributor_a)
     services.save_revision(
-        revision, by=contributor_a, content={**revision.content, "summary": "Sixty per cent of each SME loan guaranteed by the state.", "themes": ["access-to-finance", "green-transition"]}
+        revision, by=contributor_a, changes={**revision.content, "summary": "Sixty per cent of each SME loan guaranteed by the state.", "themes": ["access-to-finance", "green-transition"]}
     )
     services.submit_revision(revision, by=contributor_a)
     client.force_login(moderator)
@@ -115,7 +116,7 @@ def test_a_field_sent_back_untouched_by_the_browser_is_not_a_change(client, mode
     client.force_login(contributor_a)
     client.post(reverse("practices:practice_revise", kwargs={"iso2": "KE", "pk": first.practice_id}))
     form = {**CONTENT, "description": "First line.\r\n\r\n- one\r\n- two", "summary": "Sixty per cent guaranteed."}
-    form.update(original_language="en", submit="")
+    form.update(original_language="en", base=edit_base(first.practice), submit="")
     response = client.post(reverse("practices:practice_edit", kwargs={"iso2": "KE", "pk": first.practice_id}), form)
     assert response.status_code == 302
     second = first.practice.revisions.get(number=2)
@@ -142,7 +143,7 @@ def test_archived_practice_leaves_the_public_pages(client, moderator, in_review,
 def test_a_pending_edit_does_not_change_the_public_page(client, moderator, in_review, contributor_a):
     services.publish_revision(in_review, by=moderator)
     revision = services.start_revision(in_review.practice, by=contributor_a)
-    services.save_revision(revision, by=contributor_a, content={**revision.content, "title": "Unreviewed title"})
+    services.save_revision(revision, by=contributor_a, changes={**revision.content, "title": "Unreviewed title"})
     page = client.get(reverse("practices:practice_detail", kwargs={"pk": in_review.practice_id})).content.decode()
     assert "Unreviewed title" not in page and "SME credit guarantee" in page
 
@@ -289,13 +290,13 @@ def test_unchanged_tags_record_nothing(moderator, in_review):
 # --- Staff bring back what was archived or discarded ---
 
 
-def test_staff_restore_an_archived_practice_from_its_workspace_page(client, moderator, in_review, focal_a):
+def test_staff_restore_an_archived_practice_from_its_workspace_page(client, moderator, in_review, focal_a, contributor_a):
     services.publish_revision(in_review, by=moderator)
     services.archive_practice(in_review.practice, by=focal_a, note="Replaced by the 2026 scheme.")
     workspace_url = reverse("practices:workspace_detail", kwargs={"iso2": "KE", "pk": in_review.practice_id})
-    restore_url = reverse("practices:practice_restore", kwargs={"pk": in_review.practice_id})
-    client.force_login(focal_a)
-    assert restore_url not in client.get(workspace_url).content.decode()  # the team cannot restore
+    restore_url = reverse("practices:practice_restore", kwargs={"iso2": "KE", "pk": in_review.practice_id})
+    client.force_login(contributor_a)
+    assert restore_url not in client.get(workspace_url).content.decode()  # a contributor cannot restore
     client.force_login(moderator)
     assert restore_url in client.get(workspace_url).content.decode()
     response = client.post(restore_url, {"note": "Still running, per the ministry."})

@@ -94,7 +94,7 @@ def test_a_resubmission_says_so(draft, contributor_a, moderator, django_capture_
 def test_saving_a_draft_or_a_refused_submission_emails_nobody(country_a, contributor_a, moderator, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         _practice, revision = services.create_practice(country_a, by=contributor_a, content={"title": "Half done"})
-        services.save_revision(revision, by=contributor_a, content={"title": "Still half done"})
+        services.save_revision(revision, by=contributor_a, changes={"title": "Still half done"})
         with pytest.raises(ValidationError):
             services.submit_revision(revision, by=contributor_a)
     assert mail.outbox == []

@@ -104,7 +104,7 @@ def test_unpublished_and_archived_practices_never_appear_as_related(client, keny
 def test_a_new_version_in_review_does_not_leak_into_related_practices(client, kenyan_practice, country_b, moderator):
     colombian = publish(country_b, moderator, "Colombian guarantee", **TAGS)
     revision = services.start_revision(colombian, by=moderator)
-    services.save_revision(revision, by=moderator, content={**revision.content, "title": "Unreviewed new title"})
+    services.save_revision(revision, by=moderator, changes={**revision.content, "title": "Unreviewed new title"})
 
     page = page_of(client, kenyan_practice).content.decode()
 

@@ -56,7 +56,7 @@ def test_member_of_another_country_cannot_create_or_touch_a_practice(country_a, 
     with pytest.raises(PermissionDenied):
         services.create_practice(country_a, by=contributor_b, content=COMPLETE)
     with pytest.raises(PermissionDenied):
-        services.save_revision(draft, by=contributor_b, content={"title": "Hijacked"})
+        services.save_revision(draft, by=contributor_b, changes={"title": "Hijacked"})
     with pytest.raises(PermissionDenied):
         services.submit_revision(draft, by=contributor_b)
     draft.refresh_from_db()
@@ -70,7 +70,7 @@ def test_a_title_is_required(country_a, contributor_a):
 
 
 def test_saving_a_draft_keeps_unknown_keys_out_and_renames_the_practice(draft, contributor_a):
-    services.save_revision(draft, by=contributor_a, content={**COMPLETE, "title": "Renamed", "status": "published"})
+    services.save_revision(draft, by=contributor_a, changes={**COMPLETE, "title": "Renamed", "status": "published"})
     draft.refresh_from_db()
     assert draft.content["title"] == "Renamed" and "status" not in draft.content
     assert draft.practice.title == "Renamed" and draft.practice.status == "unpublished"
@@ -99,7 +99,7 @@ def test_submission_then_changes_requested_then_resubmission_then_publication(su
     services.request_changes(submitted, by=moderator, comment="Add the budget, please.")
     submitted.refresh_from_db()
     assert submitted.status == "changes_requested"
-    services.save_revision(submitted, by=contributor_a, content={**COMPLETE, "implementation": "Budget: USD 2 million."})
+    services.save_revision(submitted, by=contributor_a, changes={**COMPLETE, "implementation": "Budget: USD 2 million."})
     services.submit_revision(submitted, by=contributor_a)
     submitted.refresh_from_db()
     assert submitted.status == "resubmitted"
@@ -168,7 +168,7 @@ def test_double_submission_and_double_publication_are_refused(submitted, contrib
 
 def test_a_version_in_review_cannot_be_edited(submitted, contributor_a):
     with pytest.raises(ValidationError):
-        services.save_revision(submitted, by=contributor_a, content={**COMPLETE, "title": "Sneaky"})
+        services.save_revision(submitted, by=contributor_a, changes={**COMPLETE, "title": "Sneaky"})
     submitted.refresh_from_db()
     assert submitted.content["title"] == COMPLETE["title"]
 
@@ -181,7 +181,7 @@ def test_editing_a_published_practice_leaves_the_public_version_until_approval(p
     revision = services.start_revision(practice, by=contributor_a)
     assert revision.number == 2 and revision.content["title"] == COMPLETE["title"]
     assert services.start_revision(practice, by=contributor_a) == revision  # a double click opens nothing twice
-    services.save_revision(revision, by=contributor_a, content={**revision.content, "title": "One-stop shop 2.0"})
+    services.save_revision(revision, by=contributor_a, changes={**revision.content, "title": "One-stop shop 2.0"})
     services.submit_revision(revision, by=contributor_a)
     practice.refresh_from_db()
     assert practice.title == COMPLETE["title"] and practice.status == "published"
@@ -223,14 +223,19 @@ def test_a_version_in_review_cannot_be_discarded(submitted, contributor_a):
         services.discard_revision(submitted, by=contributor_a)
 
 
-def test_team_archives_and_only_staff_restore(published, focal_a, moderator):
+def test_the_owners_focal_point_and_staff_archive_and_restore(published, focal_a, contributor_a, moderator):
     practice = published.practice
+    with pytest.raises(PermissionDenied):
+        services.archive_practice(practice, by=contributor_a)
     services.archive_practice(practice, by=focal_a, note="Programme closed.")
     assert not Practice.objects.published().exists()
     with pytest.raises(PermissionDenied):
-        services.restore_practice(practice, by=focal_a)
+        services.restore_practice(practice, by=contributor_a)
     with pytest.raises(ValidationError):
         services.archive_practice(practice, by=moderator)
+    services.restore_practice(practice, by=focal_a)
+    assert Practice.objects.published().get() == practice
+    services.archive_practice(practice, by=moderator)
     services.restore_practice(practice, by=moderator)
     assert Practice.objects.published().get() == practice
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from practices import services
 from practices.models import Practice, PracticeRevision, ReviewEvent
+from tests.conftest import edit_base
 
 FORM = {
     "title": "Credit guarantee for women-led SMEs",
@@ -77,7 +78,7 @@ def test_team_answers_requested_changes(client, contributor_a, moderator, countr
     client.force_login(contributor_a)
     page = client.get(url("practice_edit", pk=practice.pk)).content.decode()
     assert "Please add the budget." in page
-    client.post(url("practice_edit", pk=practice.pk), {**FORM, "implementation": "USD 10 million.", "submit": ""})
+    client.post(url("practice_edit", pk=practice.pk), {**FORM, "implementation": "USD 10 million.", "base": edit_base(practice), "submit": ""})
     revision.refresh_from_db()
     assert revision.status == "resubmitted" and revision.content["implementation"] == "USD 10 million."
 
@@ -86,7 +87,7 @@ def test_a_version_in_review_cannot_be_edited_through_the_form(client, contribut
     practice, revision = services.create_practice(country_a, by=contributor_a, content={**FORM, "indicators": [], "links": [], "start_year": 2021})
     services.submit_revision(revision, by=contributor_a)
     client.force_login(contributor_a)
-    response = client.post(url("practice_edit", pk=practice.pk), {**FORM, "title": "Changed in review"})
+    response = client.post(url("practice_edit", pk=practice.pk), {**FORM, "title": "Changed in review", "base": edit_base(practice)})
     assert response.status_code == 302
     revision.refresh_from_db()
     assert revision.content["title"] == FORM["title"]
@@ -99,7 +100,7 @@ def test_published_practice_gets_a_new_version_and_stays_public(client, contribu
     client.force_login(contributor_a)
     response = client.post(url("practice_revise", pk=practice.pk))
     assert response["Location"] == url("practice_edit", pk=practice.pk)
-    client.post(url("practice_edit", pk=practice.pk), {**FORM, "title": "Guarantee 2.0", "save": ""})
+    client.post(url("practice_edit", pk=practice.pk), {**FORM, "title": "Guarantee 2.0", "base": edit_base(practice), "save": ""})
     practice.refresh_from_db()
     assert practice.title == FORM["title"] and practice.status == "published"
     assert practice.revisions.get(number=2).content["title"] == "Guarantee 2.0"
@@ -185,23 +186,25 @@ def test_a_practice_names_the_peer_practices_that_inspired_it(client, contributo
 
 def test_owner_focal_point_shares_a_practice_with_a_co_owner_country(client, focal_a, contributor_a, focal_b, contributor_b, moderator, country_a, country_b):
     practice, revision = services.create_practice(country_a, by=contributor_a, content={**FORM, "indicators": [], "links": [], "start_year": 2021})
-    add = url("co_owner_add", pk=practice.pk)
+    propose = url("share_propose", pk=practice.pk)
     client.force_login(contributor_a)
-    assert client.post(add, {"country": "CO"}).status_code == 403
+    assert client.post(propose, {"country": "CO"}).status_code == 403
     client.force_login(focal_a)
-    response = client.post(add, {"country": "SN"})  # Senegal holds no account: not offered
+    response = client.post(propose, {"country": "SN"})  # Senegal holds no account: not offered
     assert response.status_code == 200 and "country" in response.context["co_owner_form"].errors
-    assert client.post(add, {"country": "CO"}).status_code == 302
+    assert client.post(propose, {"country": "CO"}).status_code == 302
+    assert practice.events.filter(action="co_owner_proposed", actor=focal_a, note="Colombia").exists()
+    # Colombia's focal point accepts; Colombia's team now sees and edits it from its own workspace...
+    client.force_login(focal_b)
+    client.post(reverse("practices:share_accept", kwargs={"iso2": "CO", "share_id": practice.co_ownerships.get().pk}))
     assert list(practice.co_owners.all()) == [country_b]
-    assert practice.events.filter(action="co_owner_added", actor=focal_a, note="Colombia").exists()
-    # Colombia's team now sees and edits it from its own workspace...
     client.force_login(contributor_b)
     colombia = {"iso2": "CO", "pk": practice.pk}
     assert client.get(reverse("practices:workspace_detail", kwargs=colombia)).status_code == 200
-    client.post(reverse("practices:practice_edit", kwargs=colombia), {**FORM, "title": "Shared guarantee", "submit": ""})
+    client.post(reverse("practices:practice_edit", kwargs=colombia), {**FORM, "title": "Shared guarantee", "base": edit_base(practice), "submit": ""})
     revision.refresh_from_db()
     assert revision.content["title"] == "Shared guarantee" and revision.status == "submitted"
-    # ...but sharing is the owner's decision.
+    # ...but removing a co-owner is the owner's decision (a co-owner leaves instead).
     client.force_login(focal_b)
     remove = reverse("practices:co_owner_remove", kwargs={**colombia, "co_owner": "CO"})
     assert client.post(remove).status_code == 403
@@ -217,10 +220,11 @@ def test_owner_focal_point_shares_a_practice_with_a_co_owner_country(client, foc
 def test_the_practice_form_shows_every_field_once_in_its_sections(client, contributor_a):
     from practices.forms import PracticeForm
 
+    visible = [name for name, field in PracticeForm.base_fields.items() if not field.widget.is_hidden]
     names = [name for _legend, fields in PracticeForm.SECTIONS for name in fields]
-    assert sorted(names) == sorted(PracticeForm.base_fields)
+    assert sorted(names) == sorted(visible)
     client.force_login(contributor_a)
     page = client.get(reverse("practices:practice_create", kwargs={"iso2": "KE"})).content.decode()
     assert page.count('class="form-section"') == 3
-    for name in PracticeForm.base_fields:
+    for name in visible:
         assert page.count(f'name="{name}"') >= 1

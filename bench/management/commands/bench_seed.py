@@ -24,6 +24,7 @@ from meetings.demo import load_community_record
 from practices import search
 from practices.models import (
     Attachment,
+    CoOwnership,
     EvidenceLabel,
     ImplementationStatus,
     InstrumentType,
@@ -173,6 +174,21 @@ class Command(BaseCommand):
                 links["countries"].append(Practice.countries.through(practice_id=practice.pk, country_id=country_id))
         for relation, through_rows in links.items():
             getattr(Practice, relation).through.objects.bulk_create(through_rows, batch_size=BATCH)
+        # Each co-owner as an accepted sharing, as the services record it.
+        published_at = {practice.pk: practice.published_at for practice in created}
+        CoOwnership.objects.bulk_create(
+            (
+                CoOwnership(
+                    practice_id=link.practice_id,
+                    country_id=link.country_id,
+                    status=CoOwnership.Status.ACCEPTED,
+                    proposed_at=published_at[link.practice_id],
+                    decided_at=published_at[link.practice_id],
+                )
+                for link in links["co_owners"]
+            ),
+            batch_size=BATCH,
+        )
         attachments = Attachment.objects.bulk_create(
             Attachment(
                 practice=practice,
