@@ -1006,9 +1006,10 @@ class EndorsementLifecycle(Lifecycle):
         expected = {}
         for iso2, value in confirmed.items():
             meeting = self.meeting(value["meeting"]) if value["meeting"] else None
-            where = "—" if meeting is None else html.escape(meeting.title)
+            # A meeting is named once public, with its link; one in preparation is not named at all.
+            where = "—"
             if meeting is not None and meeting.is_published:
-                where = f'<a href="{reverse("meetings:meeting_detail", args=[meeting.slug])}">{where}</a>'
+                where = f'<a href="{reverse("meetings:meeting_detail", args=[meeting.slug])}">{html.escape(meeting.title)}</a>'
             expected[iso2] = ([value["endorsed_on"].isoformat()] if value["endorsed_on"] else [], where)
         assert shown == expected, f"{path}: the endorsing countries"
         count = len(confirmed)
