@@ -17,7 +17,7 @@ graceful_timeout = 30
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 # A worker is replaced after this many requests (a guard against slow leaks), losing the pages and
-# fragments it keeps (smeplatform/pagecache.py): at 2,000 a worker serving its pages from memory
+# fragments it keeps (countries/pagecache.py): at 2,000 a worker serving its pages from memory
 # was replaced every few seconds under load and its next requests rendered everything again (the
 # benchmark's p95 showed it). Its stores are bounded, so a rarer replacement costs no memory.
 max_requests = 20000

@@ -8,13 +8,9 @@ class CountriesConfig(AppConfig):
     verbose_name = _("Countries and teams")
 
     def ready(self):
-        from allauth.account.signals import authentication_step_completed
-        from django.contrib.auth.signals import user_logged_in
-
-        from smeplatform.middleware import renew_session_on_reauthentication, start_session_clock
-
+        # Imported here, where Django's app loading allows it: these modules import models.
+        from . import pagecache
         from .permissions import ensure_moderators_group
 
         post_migrate.connect(ensure_moderators_group, sender=self)
-        user_logged_in.connect(start_session_clock, dispatch_uid="sme_start_session_clock")
-        authentication_step_completed.connect(renew_session_on_reauthentication, dispatch_uid="sme_renew_session")
+        pagecache.connect_signals()

@@ -1,5 +1,9 @@
 """The "ITC moderators" group and what it may do in the Django admin."""
 
+from django.apps import apps as django_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
 from .models import MODERATORS_GROUP
 
 # Moderators manage these through the admin; the product's own pages check
@@ -32,10 +36,6 @@ MODERATOR_MODEL_PERMISSIONS = {
 
 
 def ensure_moderators_group(sender=None, **kwargs):
-    from django.apps import apps as django_apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
     if sender is not None:
         # Our receiver may run before auth's own for these apps: make the permissions first.
         for app_label in MODERATOR_MODEL_PERMISSIONS:

@@ -24,9 +24,8 @@ from django.views.decorators.http import require_POST
 from meetings.models import Confirmation, UptakeStory
 from practices.figures import moderation_figures
 from practices.models import Practice
-from smeplatform import pagecache
 
-from . import services
+from . import pagecache, services
 from .access import is_country_code, is_moderator, may_manage, membership_of, staff_view, workspace_view
 from .forms import AcceptInvitationForm, CountryProfileForm, InviteMemberForm, RoleForm, StaffInviteForm
 from .models import AuditEvent, Country, Invitation, Membership, Region, User, localized_field
@@ -443,7 +442,7 @@ class PracticeCounts:
 
     A practice shared by two countries counts for each of them, and once for a region holding
     both. Two queries whatever the number of practices; kept by the worker until anything public
-    changes (smeplatform.pagecache).
+    changes (countries.pagecache).
     """
 
     def __init__(self):

@@ -14,13 +14,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
+from countries import pagecache
 from countries.access import may_manage, staff_view, workspace_view
 from countries.models import Country, localized_field
 from countries.views import MAP_DOT_RADIUS, world_map
+from practices.attachments import download_response
 from practices.forms import NoteForm, RejectForm, RequestChangesForm
 from practices.models import Practice
-from smeplatform import pagecache
-from practices.views import _download
 
 from . import calendar, services
 from .forms import (
@@ -103,7 +103,7 @@ def meeting_detail(request, slug):
 def meeting_document(request, slug, document_id):
     """A document of a public meeting; of any other, not found."""
     meeting = get_object_or_404(Meeting.objects.public(), slug=slug)
-    return _download(get_object_or_404(meeting.documents, pk=document_id), private=False)
+    return download_response(get_object_or_404(meeting.documents, pk=document_id), private=False)
 
 
 def meeting_calendar(request, slug):
@@ -335,7 +335,7 @@ def staff_document_add(request, pk):
 def staff_document_download(request, pk, document_id):
     """Any document of any meeting, public or not: for staff preparing it."""
     meeting = get_object_or_404(Meeting, pk=pk)
-    return _download(get_object_or_404(meeting.documents, pk=document_id), private=True)
+    return download_response(get_object_or_404(meeting.documents, pk=document_id), private=True)
 
 
 @staff_view

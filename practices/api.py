@@ -18,9 +18,8 @@ from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from countries import pagecache
 from countries.models import Region
-
-from smeplatform import pagecache
 
 from . import openapi, opendata
 from .filters import PracticeFilter, Vocabulary

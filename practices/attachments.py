@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -475,3 +476,15 @@ def check_document(upload):
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ValidationError(_("Older Office files (.doc, .xls, .ppt) cannot be checked for macros. Save the file as .docx, .xlsx, .pptx or PDF."))
     raise ValidationError(_("Only PDF and Office documents (.docx, .xlsx, .pptx, .odt, .ods, .odp) are accepted."))
+
+
+def download_response(document, *, private):
+    """The stored file of an attachment or a meeting's document, as a download (404 if the file is gone)."""
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        # The record outlived its file (a restore without the media volume): not found, not a crash.
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=document.download_name, content_type=document.content_type)
+    response["Cache-Control"] = "private, no-store" if private else "public, max-age=3600"
+    return response

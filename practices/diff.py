@@ -4,6 +4,7 @@ import difflib
 import re
 
 from .models import CONTENT_FIELDS, RELATED_CONTENT_FIELDS, Practice
+from .services import RELATED_MODELS
 
 TOKENS = re.compile(r"\s+|[^\s]+")
 
@@ -41,8 +42,6 @@ def _segments(old, new):
 
 def _names(*contents):
     """Readable names for the relation keys found in the contents."""
-    from .services import RELATED_MODELS
-
     names = {}
     for field, key in RELATED_CONTENT_FIELDS.items():
         wanted = set()

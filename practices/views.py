@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from countries import pagecache
 from countries import services as country_services
 from countries.access import (
     is_country_code,
@@ -34,9 +35,9 @@ from countries.access import (
     workspace_view,
 )
 from countries.models import Country, Region
-from smeplatform import pagecache
 
 from . import imports, opendata, search, services
+from .attachments import download_response
 from .browse import browse_facets, selected_filters
 from .filters import SORTS, PracticeFilter
 from .diff import compare
@@ -406,22 +407,11 @@ def co_owner_remove(request, country, membership, pk, co_owner):
     )
 
 
-def _download(attachment, *, private):
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        # The record outlived its file (a restore without the media volume): not found, not a crash.
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=attachment.download_name, content_type=attachment.content_type)
-    response["Cache-Control"] = "private, no-store" if private else "public, max-age=3600"
-    return response
-
-
 @workspace_view()
 def attachment_download(request, country, membership, pk, attachment_id):
     """Any document of the team's practice, whatever its version's state: for the team and staff."""
     practice = _team_practice(country, pk)
-    return _download(get_object_or_404(practice.files, pk=attachment_id), private=True)
+    return download_response(get_object_or_404(practice.files, pk=attachment_id), private=True)
 
 
 def _act(request, country, pk, act, success_message):
@@ -838,7 +828,7 @@ def _browse_content(request, language):
 def public_attachment_download(request, pk, attachment_id):
     """A document of the published version of a published practice; any other is not found."""
     practice = get_object_or_404(Practice.objects.published(), pk=pk)
-    return _download(get_object_or_404(practice.attachments.all(), pk=attachment_id), private=False)
+    return download_response(get_object_or_404(practice.attachments.all(), pk=attachment_id), private=False)
 
 
 RELATED_LIMIT = 4

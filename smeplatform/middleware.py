@@ -70,14 +70,14 @@ LAST_SEEN_PRECISION = 60
 
 
 def start_session_clock(sender, request, user, **kwargs):
-    """Receiver of user_logged_in (connected in countries.apps): the session's lifetime starts now."""
+    """Receiver of user_logged_in (connected in smeplatform.apps): the session's lifetime starts now."""
     now = int(time.time())
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN_AT] = now
 
 
 def renew_session_on_reauthentication(sender, request, reauthenticated=False, **kwargs):
-    """Receiver of allauth's authentication_step_completed (connected in countries.apps).
+    """Receiver of allauth's authentication_step_completed (connected in smeplatform.apps).
 
     Django gives a new session key at sign-in; typing the password (or a code) again before a
     sensitive change gets one too, so a key seen before it is worth nothing after.

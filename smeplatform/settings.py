@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "countries",
     "practices",
     "meetings",
+    # Wires the apps together (smeplatform/apps.py); it has no models.
+    "smeplatform",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -146,7 +148,7 @@ MIDDLEWARE = [
     # After the static files (they need no database), before anything that reads it.
     "smeplatform.middleware.DatabaseUnavailableMiddleware",
     # Before the session: a visitor's page from memory skips everything below.
-    "smeplatform.pagecache.AnonymousPageCacheMiddleware",
+    "countries.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -202,7 +204,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # of a cache's keys, so what visitors can fill is kept apart from what must not be forgotten.
 CACHES = {
     # Security and correctness state: failed sign-ins and used two-factor codes (allauth keeps them in
-    # "default"), and the content generation (smeplatform/pagecache.py). No page a visitor reads adds
+    # "default"), and the content generation (countries/pagecache.py). No page a visitor reads adds
     # a row here.
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -219,7 +221,7 @@ CACHES = {
 }
 
 # Anonymous pages kept in each worker's memory, invalidated when anything public changes
-# (smeplatform/pagecache.py); at most this long for what changes with time alone.
+# (countries/pagecache.py); at most this long for what changes with time alone.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # What public pages compute from many rows (facet counts, practices per country and region, the
 # browse page's vocabulary), kept per worker and in the shared cache under the same generation.

@@ -11,11 +11,10 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from psycopg_pool import PoolTimeout
 
+from countries import pagecache
 from countries.models import Country
 from meetings.models import CallToAction, Confirmation, Meeting
 from practices.models import Practice
-
-from . import pagecache
 
 LATEST_PRACTICES = 6
 

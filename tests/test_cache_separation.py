@@ -1,4 +1,4 @@
-"""Security state lives in a cache no visitor can fill (settings.CACHES, smeplatform/pagecache.py).
+"""Security state lives in a cache no visitor can fill (settings.CACHES, countries/pagecache.py).
 
 Past MAX_ENTRIES a database cache culls the alphabetically first third of its keys on each write:
 allauth's sign-in counters ("allauth:rl:…") and used two-factor codes ("allauth.mfa.totp.used…")
@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from smeplatform import pagecache
+from countries import pagecache
 from tests.test_asvs_accounts import TOO_MANY_ATTEMPTS, freeze_totp_clock, is_signed_in, sign_in, totp_code
 
 # Every cache is capped this low here: whichever one the visitors' memos go to, they fill it past its cap.

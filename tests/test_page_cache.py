@@ -1,16 +1,16 @@
-"""Anonymous pages from memory (smeplatform/pagecache.py): served again, and never stale or shared wrongly."""
+"""Anonymous pages from memory (countries/pagecache.py): served again, and never stale or shared wrongly."""
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from countries import pagecache
 from countries import services as country_services
 from countries.models import MODERATORS_GROUP, Membership
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from practices import services
 from practices.models import Theme
-from smeplatform import pagecache
 from tests.test_query_counts import pages as public_pages
 from tests.test_query_counts import record  # noqa: F401 (a fixture)
 

@@ -1,17 +1,17 @@
 """Public pages read at most five queries once the data cache is warm, however much data there is.
 
-The data cache (smeplatform/pagecache.py: counts, vocabulary and page contexts kept per worker
+The data cache (countries/pagecache.py: counts, vocabulary and page contexts kept per worker
 until anything public changes) is what production runs with; the page cache for visitors is off
 here, so every page is rendered. The counts without any cache are pinned by each app's own tests.
 """
 
 import pytest
 
+from countries import pagecache
 from meetings.demo import load_community_record
 from meetings.models import Meeting
 from practices import services
 from practices.models import Practice
-from smeplatform import pagecache
 
 PUBLIC_MAX_QUERIES = 5
 # A signed-in reader's session, user, moderator check and team: the same on every page.

@@ -1,7 +1,7 @@
 """{% memo "name" part … %}…{% endmemo %}: HTML rendered once, then kept until anything public changes.
 
 The enclosed template is rendered once per language and parts in each worker, and kept like the data
-memos (smeplatform.pagecache.memoized: under the content generation, for PAGE_CACHE_SECONDS at most,
+memos (countries.pagecache.memoized: under the content generation, for PAGE_CACHE_SECONDS at most,
 not at all with DATA_CACHE=false). Only for what every reader sees alike: whatever else the enclosed
 part shows (the reader's role, the host) must be among the parts.
 """
@@ -10,7 +10,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from smeplatform import pagecache
+from countries import pagecache
 
 register = template.Library()
 

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from countries import services as country_services
-from countries.management.commands.load_demo import DEMO_PRACTICES, TEAMS
+from smeplatform.management.commands.load_demo import DEMO_PRACTICES, TEAMS
 from countries.models import Country
 from practices import services
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from countries import pagecache
 from countries.models import Country
 from meetings import services
 from meetings.models import (
@@ -26,7 +27,6 @@ from meetings.models import (
 )
 from practices import services as practice_services
 from practices.models import Theme
-from smeplatform import pagecache
 
 Status = UptakeStory.Status
 Action = RecordEvent.Action

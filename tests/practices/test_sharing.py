@@ -15,11 +15,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
+from countries import pagecache
 from countries.models import Country, Membership
 from countries.views import PracticeCounts
 from practices import services
 from practices.models import CoOwnership, Practice, ReviewEvent
-from smeplatform import pagecache
 from tests.conftest import make_member
 
 TITLE = "Credit guarantee for women-led firms"

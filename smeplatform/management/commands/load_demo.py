@@ -17,6 +17,8 @@ from countries import services
 from countries.models import MODERATORS_GROUP, Country, Invitation, Membership, User
 from countries.permissions import ensure_moderators_group
 from meetings.demo import load_community_record
+from practices import services as practice_services
+from practices.models import Practice
 
 DEMO_PASSWORD = "sme-demo-password"
 # A fixed secret so the demo moderator's authenticator keeps working across runs.
@@ -191,9 +193,6 @@ class Command(BaseCommand):
 
     def _practices(self, moderator):
         """A few practices at each stage of review, written by the demo teams."""
-        from practices import services as practice_services
-        from practices.models import Practice
-
         if Practice.objects.exists():
             return
         for iso2, author_email, stage, content in DEMO_PRACTICES:

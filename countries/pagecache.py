@@ -12,9 +12,14 @@ PAGE_CACHE=false turns the pages off, DATA_CACHE=false the memos. Only what may 
 GET requests without a session or messages cookie, answered 200 with no cookie set, no CSRF token
 used and no `private`/`no-store` cache control. The same generation keys other per-worker caches of
 public data (counts, vocabulary, page contexts and rendered fragments: `memoized`, `{% memo %}`).
+
+It lives in countries, the lowest layer (pyproject.toml, [tool.importlinter]), because every app's
+pages memoize through it; it imports no app. What must happen after a public change and needs the
+upper layers (smeplatform.warm counting for the first visitors) listens to `content_changed`.
 """
 
 import hashlib
+import threading
 import time
 import uuid
 from collections import OrderedDict
@@ -24,8 +29,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import Signal
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
@@ -82,18 +88,16 @@ def generation():
     return value
 
 
-def bump():
-    """Something public changed: every page and memo rendered before is stale.
+# Sent once a public change has renewed the generation (smeplatform's app config connects the warming).
+content_changed = Signal()
 
-    The task worker then counts what the first visitors would otherwise wait for (smeplatform.warm).
-    """
+
+def bump():
+    """Something public changed: every page and memo rendered before is stale."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
     if _request_generation.get() is not None:
         _request_generation.set("")
-    if settings.DATA_CACHE:
-        from smeplatform.warm import warm_public_memos
-
-        warm_public_memos.enqueue()
+    content_changed.send(sender=bump)
 
 
 def _is_public(instance):
@@ -126,31 +130,43 @@ def _changed(sender, instance=None, **kwargs):
         return
     if not _public_change(sender, instance, kwargs):
         return
-    connection = transaction.get_connection(kwargs.get("using"))
-    # One new generation per transaction however many records it changes: the changes of a transaction
-    # share a batch, and the first of its callbacks to run bumps for all.
-    batch = next(
-        (
-            callback.batch
-            for _ids, callback, _robust in connection.run_on_commit
-            if isinstance(callback, BumpOnCommit) and not callback.batch["done"]
-        ),
-        {"done": False},
-    )
+    using = kwargs.get("using") or DEFAULT_DB_ALIAS
+    # One new generation per transaction however many records it changes: every change registers its
+    # callback (a savepoint rolled back drops only its own), and the callbacks of a transaction share a
+    # batch, of which the first to run bumps for all. The batch waiting to run is kept per thread and
+    # database, as Django keeps connections; one of a transaction rolled back is simply joined by the next.
+    batches = _pending_batches()
+    batch = batches.get(using)
+    if batch is None or batch["done"]:
+        batch = batches[using] = {"done": False}
     # robust: a cache that cannot be written (its table not made yet) must not fail the change.
-    transaction.on_commit(BumpOnCommit(batch), using=kwargs.get("using"), robust=True)
+    transaction.on_commit(BumpOnCommit(batch, using), using=using, robust=True)
+
+
+_pending = threading.local()
+
+
+def _pending_batches():
+    if not hasattr(_pending, "batches"):
+        _pending.batches = {}
+    return _pending.batches
 
 
 class BumpOnCommit:
     """bump() once for the batch of changes of one transaction, when it commits."""
 
-    def __init__(self, batch):
+    def __init__(self, batch, using=DEFAULT_DB_ALIAS):
         self.batch = batch
+        self.using = using
 
     def __call__(self):
-        if not self.batch["done"]:
-            self.batch["done"] = True
-            bump()
+        if self.batch["done"]:
+            return
+        self.batch["done"] = True
+        # Changes made from now on (by another callback, or the next transaction) start a batch of their own.
+        if _pending_batches().get(self.using) is self.batch:
+            del _pending_batches()[self.using]
+        bump()
 
 
 def connect_signals():
