@@ -35,8 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.words import SEED_VERSION, rare_word  # noqa: E402
-PYTHON = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+# The interpreter running this script, wherever its environment lives.
+PYTHON = sys.executable
+GUNICORN = [PYTHON, "-m", "gunicorn"]
 LUA = Path(__file__).resolve().parent / "report.lua"
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 FORWARDED = "X-Forwarded-Proto: https"
@@ -76,7 +77,7 @@ def free_port():
 def manage(database, *args, capture=False, settings="bench.settings"):
     env = {**os.environ, "DATABASE_URL": database, "DJANGO_SETTINGS_MODULE": settings, "DEBUG": "true"}
     result = subprocess.run(
-        [str(PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture
     )
     return result.stdout
 
@@ -160,7 +161,7 @@ class Server:
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         }
         self.process = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn_conf.py", "--access-logfile", "/dev/null", "smeplatform.wsgi"],
+            [*GUNICORN, "-c", "gunicorn_conf.py", "--access-logfile", "/dev/null", "smeplatform.wsgi"],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
@@ -338,7 +339,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="sme-bench-") as temp:
         static_root = Path(temp) / "static"
         env = {**os.environ, **PRODUCTION, "STATIC_ROOT": str(static_root)}
-        subprocess.run([str(PYTHON), "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
         runs = [measure_size(size, args, static_root) for size in args.sizes]
     out = ROOT / "bench" / "results" / f"{datetime.now(UTC):%Y-%m-%dT%H%M}.json"
     out.parent.mkdir(exist_ok=True)

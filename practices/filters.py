@@ -14,12 +14,22 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from smeplatform import pagecache
-
+from countries import pagecache
 from countries.models import Country, Region
 
 from . import search
-from .models import EvidenceLabel, ImplementationStatus, InstrumentType, Language, Level, Practice, TargetGroup, Theme
+from .models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    EvidenceLabel,
+    ImplementationStatus,
+    InstrumentType,
+    Language,
+    Level,
+    Practice,
+    TargetGroup,
+    Theme,
+)
 
 PracticeCountry = Practice.countries.through
 # The selection's rows, read once per facet query (see PracticeFilter._count_facets).
@@ -72,7 +82,7 @@ class Vocabulary:
 
 class YearField(forms.IntegerField):
     def __init__(self, **kwargs):
-        super().__init__(min_value=1950, max_value=2100, **kwargs)
+        super().__init__(min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
         self.error_messages["invalid"] = _("Write a year, such as 2020.")
 
 

@@ -9,6 +9,8 @@ from countries.models import Country, ReviewEmails
 
 from .attachments import check_document
 from .models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     YEAR_VALIDATORS,
     CoOwnership,
     EvidenceLabel,
@@ -32,10 +34,14 @@ def _taxonomy_field(model, label):
     )
 
 
+def _year_field(label=""):
+    return forms.IntegerField(label=label, required=False, validators=YEAR_VALIDATORS)
+
+
 class PracticeForm(forms.Form):
     """The write-up of a practice. Only the title is needed to save a draft; the review needs more."""
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, error_messages={"required": _("Give the practice a title.")})
     summary = forms.CharField(
         label=_("Summary"),
         max_length=500,
@@ -77,8 +83,8 @@ class PracticeForm(forms.Form):
     implementation_status = forms.ChoiceField(
         label=_("Implementation status"), choices=[("", "—"), *ImplementationStatus.choices], required=False
     )
-    start_year = forms.IntegerField(label=_("Start year"), required=False, validators=YEAR_VALIDATORS)
-    end_year = forms.IntegerField(label=_("End year"), required=False, validators=YEAR_VALIDATORS)
+    start_year = _year_field(_("Start year"))
+    end_year = _year_field(_("End year"))
     responsible_institution = forms.CharField(label=_("Responsible institution"), max_length=200, required=False)
     links = forms.CharField(
         label=_("Links"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One web address per line.")
@@ -90,7 +96,8 @@ class PracticeForm(forms.Form):
         required=False,
         help_text=_("Shown only to signed-in delegates and ITC staff."),
     )
-    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    # The model's column holds 254 characters; the form field's own limit is 320.
+    contact_email = forms.EmailField(label=_("Contact e-mail"), max_length=254, required=False)
     # The save this form was opened from: a save made since then is not overwritten unseen.
     base = forms.IntegerField(widget=forms.HiddenInput, error_messages={
         "required": _("This form is out of date: nothing was saved. Open the practice again to edit it."),
@@ -162,10 +169,14 @@ class PracticeForm(forms.Form):
                 raise forms.ValidationError(
                     _("Line %(number)s: write name | value | year.") % {"number": number}
                 )
-            year = parts[2]
-            if year and not (year.isdigit() and 1950 <= int(year) <= 2100):
-                raise forms.ValidationError(_("Line %(number)s: the year must be between 1950 and 2100.") % {"number": number})
-            indicators.append({"name": parts[0], "value": parts[1], "year": int(year) if year else None})
+            try:
+                year = _year_field().clean(parts[2])
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("Line %(number)s: the year must be between %(first)s and %(last)s.")
+                    % {"number": number, "first": FIRST_YEAR, "last": LAST_YEAR}
+                ) from None
+            indicators.append({"name": parts[0], "value": parts[1], "year": year})
         return indicators
 
     def clean_links(self):

@@ -19,27 +19,18 @@ from datetime import date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from countries.models import Country
 
 from .attachments import check_document
-from .models import (
-    RELATED_CONTENT_FIELDS,
-    SCALAR_CONTENT_FIELDS,
-    ImplementationStatus,
-    InstrumentType,
-    Language,
-    Level,
-    Practice,
-    TargetGroup,
-    Theme,
-)
+from .forms import PracticeForm
+from .models import FIRST_YEAR, LAST_YEAR, RELATED_CONTENT_FIELDS, SCALAR_CONTENT_FIELDS, Language, Practice
 
 MAX_ROWS = 500
 MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -48,6 +39,10 @@ MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_SHEET_ROWS = 5_000
 SHEET_NAME = "Practices"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# A help text naming the years a practice may run in, translated when it is shown.
+_with_year_range = lazy(lambda text: str(text) % {"first": FIRST_YEAR, "last": LAST_YEAR}, str)
+
 
 # The template's columns, in the record's order, with what each one takes.
 COLUMNS = [
@@ -67,8 +62,8 @@ COLUMNS = [
     ("instruments", gettext_lazy("Instrument types, separated by ;, as identifiers or names.")),
     ("target_groups", gettext_lazy("Target groups, separated by ;, as identifiers or names.")),
     ("implementation_status", gettext_lazy("planned, ongoing, completed or discontinued (or the name in French or Spanish).")),
-    ("start_year", gettext_lazy("A year between 1950 and 2100.")),
-    ("end_year", gettext_lazy("A year between 1950 and 2100, not before the start year.")),
+    ("start_year", _with_year_range(gettext_lazy("A year between %(first)s and %(last)s."))),
+    ("end_year", _with_year_range(gettext_lazy("A year between %(first)s and %(last)s, not before the start year."))),
     ("responsible_institution", gettext_lazy("200 characters at most.")),
     ("links", gettext_lazy("Web addresses (https://...), separated by spaces or line breaks.")),
     ("original_language", gettext_lazy("en, fr, es or other (or the language's name). English if left empty.")),
@@ -77,9 +72,8 @@ COLUMNS = [
 ]
 COLUMN_NAMES = [name for name, _help in COLUMNS]
 REQUIRED_COLUMNS = ("country", "title")
-MAX_LENGTHS = {"title": 200, "summary": 500, "responsible_institution": 200, "contact_name": 150, "contact_email": 254}
-TAXONOMIES = {"themes": Theme, "instruments": InstrumentType, "target_groups": TargetGroup}
-CHOICES = {"level": Level, "implementation_status": ImplementationStatus, "original_language": Language}
+TAXONOMY_COLUMNS = ("themes", "instruments", "target_groups")
+CHOICE_COLUMNS = ("level", "implementation_status", "original_language")
 
 # The template's example row. A row with its title is skipped, should the template come back with it.
 EXAMPLE_TITLE = "Example: One-stop export desk (replace this row)"
@@ -297,23 +291,28 @@ def _header(record):
 
 
 class _Lookups:
-    """The names a cell may give for countries, taxonomy terms and choices, read once per file."""
+    """The names a cell may give for countries, and for the terms and choices the practice form
+    offers, read once per file."""
 
     def __init__(self):
         self.countries = {}
         for country in Country.objects.all():
             for name in (country.iso2, country.iso3, country.name_en, country.name_fr, country.name_es):
                 self.countries.setdefault(_squeeze(name).casefold(), country)
+        fields = PracticeForm.base_fields
         self.terms = {}
-        for field, model in TAXONOMIES.items():
+        for field in TAXONOMY_COLUMNS:
             names = self.terms[field] = {}
-            for term in model.objects.all():
+            # A copy: iterating the form class's own queryset would cache the terms for good.
+            for term in fields[field].queryset.all():
                 for name in (term.slug, term.name_en, term.name_fr, term.name_es):
-                    names.setdefault(_squeeze(name).casefold(), term)
+                    names.setdefault(_squeeze(name).casefold(), term.slug)
         self.choices = {}
-        for field, choices in CHOICES.items():
+        for field in CHOICE_COLUMNS:
             names = self.choices[field] = {}
-            for value, label in choices.choices:
+            for value, label in fields[field].choices:
+                if not value:
+                    continue
                 names[value.casefold()] = value
                 for language in ("en", "fr", "es"):
                     with translation.override(language):
@@ -324,104 +323,53 @@ def _split(text, separators):
     return [part.strip() for part in re.split(separators, text) if part.strip()]
 
 
-def _year(text, column, errors):
-    if not text:
-        return None
-    if not (text.isdigit() and 1950 <= int(text) <= 2100):
-        errors.append({"column": column, "message": _("“%(value)s” is not a year between 1950 and 2100.") % {"value": text[:20]}})
-        return None
-    return int(text)
+def _form_data(cells, lookups):
+    """The row's cells as the practice form takes them: names of terms and choices as their
+    identifiers (a name the form does not offer is passed on as written, for the form to refuse)."""
+    data = {field: cells.get(field, "") for field in COLUMN_NAMES if field != "country"}
+    data["title"] = _squeeze(data["title"])
+    for field in CHOICE_COLUMNS:
+        if data[field]:
+            data[field] = lookups.choices[field].get(_squeeze(data[field]).casefold(), data[field])
+    data["original_language"] = data["original_language"] or Language.ENGLISH
+    for field in TAXONOMY_COLUMNS:
+        names = _split(data[field], r"[;\n]")
+        data[field] = list(dict.fromkeys(lookups.terms[field].get(_squeeze(name).casefold(), name) for name in names))
+    # The form takes one indicator a line, with the year's place kept where the year is left out.
+    data["indicators"] = "\n".join(
+        entry + " |" if entry.count("|") == 1 else entry for entry in _split(data["indicators"], r"[;\n]")
+    )
+    data["links"] = "\n".join(data["links"].split())
+    return data
 
 
 def _check_row(cells, lookups):
-    """(content, errors, country iso2) of one row's cells."""
+    """(content, errors, country iso2) of one row's cells: its content is checked by the
+    practice form, as on the web page; only the owner country is the import's own column."""
     errors = []
-
-    def error(column, message):
-        errors.append({"column": column, "message": message})
-
-    content = {field: "" for field in SCALAR_CONTENT_FIELDS}
-    content.update({field: [] for field in RELATED_CONTENT_FIELDS})
-    for field in ("title", "summary", "description", "problem", "objectives", "implementation", "results",
-                  "challenges", "transferability", "responsible_institution", "contact_name"):
-        content[field] = cells.get(field, "")
-    for field, limit in MAX_LENGTHS.items():
-        if len(cells.get(field, "")) > limit:
-            error(field, _("%(count)s characters; %(limit)s at most.") % {"count": len(cells[field]), "limit": limit})
-    content["title"] = _squeeze(content["title"])
-    if not content["title"]:
-        error("title", _("Give the practice a title."))
-
     iso2 = ""
     country_text = cells.get("country", "")
     country = lookups.countries.get(_squeeze(country_text).casefold())
     if not country_text:
-        error("country", _("Give the owner country."))
+        errors.append({"column": "country", "message": _("Give the owner country.")})
     elif country is None:
-        error("country", _("“%(value)s” is not a country we know: write its ISO code (KE or KEN) or its name.") % {"value": country_text[:100]})
+        errors.append({"column": "country", "message": _("“%(value)s” is not a country we know: write its ISO code (KE or KEN) or its name.") % {"value": country_text[:100]}})
     elif not country.is_participating:
-        error("country", _("%(country)s has no account on the platform yet: invite its focal point first.") % {"country": country.name})
+        errors.append({"column": "country", "message": _("%(country)s has no account on the platform yet: invite its focal point first.") % {"country": country.name}})
     else:
         iso2 = country.iso2
 
-    for field in CHOICES:
-        text = cells.get(field, "")
-        if not text:
-            continue
-        value = lookups.choices[field].get(_squeeze(text).casefold())
-        if value is None:
-            allowed = ", ".join(CHOICES[field].values)
-            error(field, _("“%(value)s” is not one of: %(allowed)s.") % {"value": text[:60], "allowed": allowed})
-        else:
-            content[field] = value
-    content["original_language"] = content["original_language"] or Language.ENGLISH
-
-    for field in TAXONOMIES:
-        slugs = []
-        for name in _split(cells.get(field, ""), r"[;\n]"):
-            term = lookups.terms[field].get(_squeeze(name).casefold())
-            if term is None:
-                error(field, _("“%(value)s” is not a term we know.") % {"value": name[:100]})
-            elif not term.is_active:
-                error(field, _("“%(value)s” is no longer offered.") % {"value": name[:100]})
-            elif term.slug not in slugs:
-                slugs.append(term.slug)
-        content[field] = sorted(slugs)
-
-    indicators = []
-    for entry in _split(cells.get("indicators", ""), r"[;\n]"):
-        parts = [part.strip() for part in entry.split("|")]
-        if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
-            error("indicators", _("“%(value)s”: write name | value | year.") % {"value": entry[:100]})
-            continue
-        year = _year(parts[2] if len(parts) == 3 else "", "indicators", errors)
-        indicators.append({"name": parts[0], "value": parts[1], "year": year})
-    content["indicators"] = indicators
-
-    links = []
-    validate_url = URLValidator(schemes=["http", "https"])
-    for address in cells.get("links", "").split():
-        try:
-            validate_url(address)
-        except ValidationError:
-            error("links", _("“%(address)s” is not a web address (https://...).") % {"address": address[:200]})
-        else:
-            links.append(address)
-    content["links"] = links
-
-    content["start_year"] = _year(cells.get("start_year", ""), "start_year", errors)
-    content["end_year"] = _year(cells.get("end_year", ""), "end_year", errors)
-    if content["start_year"] and content["end_year"] and content["end_year"] < content["start_year"]:
-        error("end_year", _("The end year comes before the start year."))
-
-    email = cells.get("contact_email", "")
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            error("contact_email", _("“%(value)s” is not an e-mail address.") % {"value": email[:100]})
-        else:
-            content["contact_email"] = email
+    form = PracticeForm(_form_data(cells, lookups))
+    if not form.is_valid():
+        for field, messages in form.errors.items():
+            column = field if field in COLUMN_NAMES else ""
+            errors.extend({"column": column, "message": str(message)} for message in messages)
+        return None, errors, iso2
+    content = {field: "" for field in SCALAR_CONTENT_FIELDS}
+    content.update({field: [] for field in RELATED_CONTENT_FIELDS})
+    content.update(form.content())
+    for field in RELATED_CONTENT_FIELDS:
+        content[field] = sorted(content[field])
     return content, errors, iso2
 
 
@@ -451,14 +399,15 @@ def read_spreadsheet(upload):
     for number, record in data:
         cells = {name: (record[position] if position < len(record) else "") for name, position in positions.items()}
         content, errors, iso2 = _check_row(cells, lookups)
+        title = _squeeze(cells.get("title", ""))
         if any(cell for cell in record[width:]):
             errors.append({"column": "", "message": _("This row has cells beyond the last named column.")})
         row = {
             "number": number,
             "country": iso2,
             "country_text": cells.get("country", "")[:100],
-            "title": content["title"][:200],
-            "key": import_key(iso2, content["title"]) if iso2 and content["title"] else "",
+            "title": title[:200],
+            "key": import_key(iso2, title) if iso2 and title else "",
             "content": content,
             "errors": errors,
             "outcome": Outcome.ERROR if errors else Outcome.CREATE,
@@ -467,7 +416,7 @@ def read_spreadsheet(upload):
             "first_row": None,
         }
         if row["outcome"] == Outcome.CREATE:
-            if content["title"] == EXAMPLE_TITLE:
+            if title == EXAMPLE_TITLE:
                 row["outcome"] = Outcome.EXAMPLE
             elif row["key"] in first_row_of:
                 row.update(outcome=Outcome.REPEATED, first_row=first_row_of[row["key"]])

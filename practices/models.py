@@ -98,7 +98,9 @@ class Language(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
+# The years a practice may run in, for every field, filter and import that takes a year.
+FIRST_YEAR, LAST_YEAR = 1950, 2100
+YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 
 # The content a revision proposes and a practice publishes. Relations are kept in the
 # snapshot by stable keys (taxonomy slugs, practice ids), so diffs read well.

@@ -8,7 +8,7 @@ what it sends outside it 4xx, and every answer is one the description gives.
 """
 
 from .filters import SORTS
-from .models import EvidenceLabel, ImplementationStatus, Language, Level
+from .models import FIRST_YEAR, LAST_YEAR, EvidenceLabel, ImplementationStatus, Language, Level
 from .opendata import LICENCE, LICENCE_URL, PUBLISHER
 
 MAX_PAGE_SIZE = 100
@@ -53,7 +53,7 @@ def _year_parameter(name, description):
         "description": description + EMPTY,
         "required": False,
         "allowEmptyValue": True,
-        "schema": {"type": "integer", "minimum": 1950, "maximum": 2100},
+        "schema": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
     }
 
 

@@ -12,6 +12,7 @@ import html
 import os
 import secrets
 import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -118,7 +119,7 @@ def restored(tmp_path_factory):
     env = {**os.environ, "DATABASE_URL": url_of(source), "MEDIA_ROOT": str(media), "DATABASE_POOL": "false", "DEBUG": "true"}
     sql("postgres", f'CREATE DATABASE "{source}"')
     try:
-        run([str(ROOT / ".venv/bin/python"), "manage.py", "shell", "-c", SEED], env)
+        run([sys.executable, "manage.py", "shell", "-c", SEED], env)
         backup = run([str(ROOT / "bin/backup"), "--keep", "2", str(backups)], env)
         path = Path(backup.stdout.strip().splitlines()[-1])
         restore = run([str(ROOT / "bin/restore"), "--media-dir", str(restored_media), str(path), copy], env, check=False)
@@ -167,7 +168,7 @@ def test_the_restored_files_are_the_same_and_every_stored_file_is_there(restored
 
 def test_the_home_page_renders_from_the_restored_database(restored):
     env = {**restored["env"], "DATABASE_URL": url_of(restored["copy"]), "MEDIA_ROOT": str(restored["restored_media"])}
-    page = run([str(ROOT / ".venv/bin/python"), "manage.py", "shell", "--verbosity", "0", "-c", HOME_PAGE], env).stdout
+    page = run([sys.executable, "manage.py", "shell", "--verbosity", "0", "-c", HOME_PAGE], env).stdout
     status, _, page_html = page.partition("\n")
     (published,) = sql(restored["copy"], "SELECT title FROM practices_practice WHERE status = 'published'")
     assert status == "200" and html.escape(published[0]) in page_html

@@ -51,8 +51,9 @@ needs_postgresql = pytest.mark.skipif(
 )
 
 BASE_DIR = Path(settings.BASE_DIR)
-PYTHON = BASE_DIR / ".venv" / "bin" / "python"
-GUNICORN = BASE_DIR / ".venv" / "bin" / "gunicorn"
+# The interpreter running the tests, wherever its environment lives.
+PYTHON = sys.executable
+GUNICORN = [PYTHON, "-m", "gunicorn"]
 SITE_HOST = "127.0.0.1"
 SECRET_KEY = secrets.token_urlsafe(50)
 PASSWORD = "correct-horse-battery-staple"
@@ -180,7 +181,7 @@ def start_server(env, tmp_path):
     with log.open("w") as log_file:
         process = subprocess.Popen(
             # Without a control socket: by default every gunicorn on the machine shares one path.
-            [GUNICORN, "-c", "gunicorn_conf.py", "--no-control-socket", "smeplatform.wsgi"],
+            [*GUNICORN, "-c", "gunicorn_conf.py", "--no-control-socket", "smeplatform.wsgi"],
             cwd=BASE_DIR,
             env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
             stdout=log_file,

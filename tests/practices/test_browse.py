@@ -295,6 +295,11 @@ def test_bad_filter_values_are_left_out_with_a_message(client, catalogue, query,
     assert len(titles(response)) == 2  # the valid filter still applies
 
 
+def test_year_boxes_offer_the_years_a_practice_may_run_in(client, catalogue):
+    page = client.get(URL).content.decode()
+    assert page.count('min="1950" max="2100"') == 2
+
+
 def test_a_page_number_past_the_end_shows_the_last_page(client, catalogue, country_a, focal_a, moderator):
     for number in range(20):
         publish(country_a, focal_a, moderator, title=f"Practice {number:02}")

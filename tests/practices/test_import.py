@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from practices import imports, services
-from practices.models import ImportBatch, Practice, PracticeRevision
+from practices.models import ImportBatch, Practice, PracticeRevision, Theme
 
 HEADER = ["country", "title", "summary", "level", "themes", "indicators", "links", "start_year", "end_year"]
 GOOD_ROWS = [
@@ -163,15 +163,15 @@ BAD_ROWS = [
     (["Atlantis", "Lost desk", "", "", "", "", "", "", ""], "country", "“Atlantis” is not a country we know"),
     (["SN", "Senegal desk", "", "", "", "", "", "", ""], "country", "has no account on the platform yet"),
     (["", "Nowhere desk", "", "", "", "", "", "", ""], "country", "Give the owner country"),
-    (["KE", "Federal desk", "", "federal", "", "", "", "", ""], "level", "“federal” is not one of"),
-    (["KE", "Space desk", "", "", "space-travel; access-to-finance", "", "", "", ""], "themes", "“space-travel” is not a term we know"),
+    (["KE", "Federal desk", "", "federal", "", "", "", "", ""], "level", "federal is not one of the available choices"),
+    (["KE", "Space desk", "", "", "space-travel; access-to-finance", "", "", "", ""], "themes", "space-travel is not one of the available choices"),
     (["KE", "Indicator desk", "", "", "", "just a sentence", "", "", ""], "indicators", "write name | value | year"),
-    (["KE", "Indicator year desk", "", "", "", "Firms | 10 | 1800", "", "", ""], "indicators", "“1800” is not a year"),
+    (["KE", "Indicator year desk", "", "", "", "Firms | 10 | 1800", "", "", ""], "indicators", "Line 1: the year must be between 1950 and 2100"),
     (["KE", "Link desk", "", "", "", "", "ftp://example.org/file", "", ""], "links", "“ftp://example.org/file” is not a web address"),
-    (["KE", "Old desk", "", "", "", "", "", "1900", ""], "start_year", "“1900” is not a year between 1950 and 2100"),
+    (["KE", "Old desk", "", "", "", "", "", "1900", ""], "start_year", "greater than or equal to 1950"),
     (["KE", "Backwards desk", "", "", "", "", "", "2020", "2010"], "end_year", "The end year comes before the start year"),
-    (["KE", "T" * 201, "", "", "", "", "", "", ""], "title", "201 characters; 200 at most"),
-    (["KE", "Long summary desk", "S" * 501, "", "", "", "", "", ""], "summary", "501 characters; 500 at most"),
+    (["KE", "T" * 201, "", "", "", "", "", "", ""], "title", "at most 200 characters (it has 201)"),
+    (["KE", "Long summary desk", "S" * 501, "", "", "", "", "", ""], "summary", "at most 500 characters (it has 501)"),
 ]
 
 
@@ -187,13 +187,32 @@ def test_bad_rows_show_each_error_on_its_row_and_nothing_is_created(staff):
         assert {"column": column} in [{"column": error["column"]} for error in rows[number]["errors"]], (number, rows[number]["errors"])
         assert any(message in error["message"] for error in rows[number]["errors"]), (number, rows[number]["errors"])
         assert f"<strong>{column}</strong>: " in page
-    assert "“space-travel” is not a term we know" in page
+    assert "space-travel is not one of the available choices" in page
     assert preview.context["counts"] == {"total": 14, "create": 1, "created": 0, "skipped": 0, "errors": 13}
     assert not Practice.objects.exists()
 
     # Confirming imports the good row only.
     confirm(staff, batch)
     assert list(Practice.objects.values_list("title", flat=True)) == ["Export desk"]
+
+
+def test_a_row_is_refused_in_the_words_of_the_practice_form(staff, contributor_a):
+    """The spreadsheet's rows are checked by the form of the web page: what one refuses, the other refuses alike."""
+    bad = {"summary": "S" * 501, "start_year": "1900", "end_year": "20x0", "indicators": "Firms | 10 | 2200", "links": "ftp://example.org/file"}
+    staff.force_login(contributor_a)
+    form_errors = staff.post(reverse("practices:practice_create", kwargs={"iso2": "KE"}), {"title": "Desk", "original_language": "en", **bad, "save": ""}).context["form"].errors
+    header = ["country", "title", *bad]
+    rows = imports.read_spreadsheet(csv_file([["KE", "Desk", *bad.values()]], header=header))
+    row_errors = {error["column"]: error["message"] for error in rows[0]["errors"]}
+    assert row_errors == {field: form_errors[field][0] for field in bad}
+
+
+def test_a_term_no_longer_offered_is_refused(staff, country_a):
+    Theme.objects.filter(slug="access-to-finance").update(is_active=False)
+    finance = Theme.objects.get(slug="access-to-finance")
+    rows = imports.read_spreadsheet(csv_file([["KE", "Desk", "", "", finance.name_en, "", "", "", ""]]))
+    assert rows[0]["outcome"] == "error"
+    assert rows[0]["errors"] == [{"column": "themes", "message": f"Select a valid choice. {finance.name_en} is not one of the available choices."}]
 
 
 def test_a_file_of_bad_rows_only_offers_no_import_and_refuses_one(staff):

@@ -71,6 +71,20 @@ def test_bad_input_is_refused_next_to_the_field_and_saves_nothing(client, contri
     assert not Practice.objects.exists()
 
 
+def test_a_year_or_address_the_record_cannot_hold_is_refused_next_to_its_field(client, contributor_a):
+    client.force_login(contributor_a)
+    response = client.post(
+        url("practice_create"),
+        # A year of 5,000 digits is more than Python turns into a number; the database keeps 254 characters of e-mail.
+        {**FORM, "indicators": "Firms | 10 | " + "9" * 5000, "contact_email": "a" * 60 + "@" + "b" * 60 + "." + "c" * 60 + "." + "d" * 60 + ".example.org", "save": ""},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["indicators"] == ["Line 1: the year must be between 1950 and 2100."]
+    assert "at most 254 characters" in errors["contact_email"][0]
+    assert not Practice.objects.exists()
+
+
 def test_team_answers_requested_changes(client, contributor_a, moderator, country_a):
     practice, revision = services.create_practice(country_a, by=contributor_a, content={**FORM, "themes": ["access-to-finance"], "indicators": [], "links": [], "start_year": 2021})
     services.submit_revision(revision, by=contributor_a)
