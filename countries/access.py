@@ -97,6 +97,29 @@ def may_manage(user, membership):
     return is_moderator(user) or (membership is not None and membership.is_focal_point)
 
 
+def require(allowed):
+    """Refuse (403) unless the rule asked allows it: `require(may_moderate(by))`."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def may_moderate(user):
+    """ITC's own work: review and publish, meetings and their records, imports, confirmations."""
+    return is_moderator(user)
+
+
+def is_member_of(user, country_id):
+    """Whether `user` belongs to this country's team, in any role. Read fresh, like membership_of."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Membership.objects.filter(user=user, country_id=country_id).exists()
+
+
+def may_act_for_country(user, country_id):
+    """Work in a country's name as one of its team: write its practices and stories. Any member, and ITC."""
+    return is_moderator(user) or is_member_of(user, country_id)
+
+
 # --- Who answers for a practice ---
 # Written in terms of country ids (a practice's owner_id, a co-ownership's country_id): this module
 # knows countries, not practices, which build on it. Views, services and templates all ask these.
@@ -109,13 +132,27 @@ def is_focal_point_of(user, country_id):
     return Membership.objects.filter(user=user, country_id=country_id, role=Membership.Role.FOCAL_POINT).exists()
 
 
-def _speaks_for(user, country_id):
+def may_speak_for_country(user, country_id):
+    """Commit a country: invite to its team, declare its participation or endorsement. Its focal points, and ITC."""
     return is_moderator(user) or is_focal_point_of(user, country_id)
+
+
+def may_write_practice(user, practice):
+    """Write, submit or discard a practice's versions, start a new one: ITC, and the team of the owner
+    or of a country that accepted to co-own it (`co_owners` holds only accepted ones)."""
+    if is_moderator(user):
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    country_id = Membership.objects.filter(user=user).values_list("country_id", flat=True).first()
+    if country_id is None:
+        return False
+    return country_id == practice.owner_id or practice.co_owners.filter(pk=country_id).exists()
 
 
 def may_archive(user, practice):
     """Withdraw a practice from public view: the owner country's focal points and ITC, not co-owners."""
-    return _speaks_for(user, practice.owner_id)
+    return may_speak_for_country(user, practice.owner_id)
 
 
 def may_restore(user, practice):
@@ -125,14 +162,14 @@ def may_restore(user, practice):
 
 def may_share(user, practice):
     """Ask a country to co-own a practice, withdraw the question, remove a co-owner: the owner's focal points and ITC."""
-    return _speaks_for(user, practice.owner_id)
+    return may_speak_for_country(user, practice.owner_id)
 
 
 def may_answer_share(user, co_ownership):
     """Accept or decline a country's invitation to co-own a practice: that country's focal points and ITC."""
-    return _speaks_for(user, co_ownership.country_id)
+    return may_speak_for_country(user, co_ownership.country_id)
 
 
 def may_leave(user, co_ownership):
     """Take a co-owner country off a practice it co-owns: that country's focal points and ITC."""
-    return _speaks_for(user, co_ownership.country_id)
+    return may_speak_for_country(user, co_ownership.country_id)

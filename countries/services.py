@@ -11,7 +11,7 @@ import secrets
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .access import is_moderator
+from .access import is_moderator, may_moderate, may_speak_for_country, require
 from .models import AuditEvent, Country, Invitation, Membership, ReviewEmails, User
 
 
@@ -38,14 +38,6 @@ def record(action, *, by, country=None, subject="", **details):
     return AuditEvent.objects.create(
         action=action, actor=by, country=country, subject=subject, details=details
     )
-
-
-def _check_may_invite(country, role, by):
-    if is_moderator(by):
-        return
-    membership = Membership.objects.filter(user=by, country=country, role=Membership.Role.FOCAL_POINT)
-    if not membership.exists():
-        raise ValidationError(_("Only the country's focal points and ITC staff can invite people."))
 
 
 def _reason_address_cannot_be_invited(email, membership):
@@ -76,7 +68,8 @@ def invite_delegate(*, country, email, role, by, request=None):
     email = User.objects.normalize_email(email).strip().lower()
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a role.")})
-    _check_may_invite(country, role, by)
+    if not may_speak_for_country(by, country.pk):
+        raise ValidationError(_("Only the country's focal points and ITC staff can invite people."))
     with transaction.atomic():
         existing = Membership.objects.select_related("country").filter(user__email__iexact=email).first()
         if existing is not None and existing.country_id == country.id:
@@ -131,7 +124,8 @@ def resend_invitation(invitation, *, by, request=None):
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.status != Invitation.Status.PENDING:
             raise ValidationError(_("Only an invitation that has not been accepted or revoked can be sent again."))
-        _check_may_invite(invitation.country, invitation.role, by)
+        if not may_speak_for_country(by, invitation.country_id):
+            raise ValidationError(_("Only the country's focal points and ITC staff can invite people."))
         token = _new_token()
         invitation.token_hash = hash_token(token)
         invitation.expires_at = timezone.now() + settings.SME_INVITATION_MAX_AGE
@@ -151,7 +145,8 @@ def revoke_invitation(invitation, *, by):
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.status != Invitation.Status.PENDING:
             raise ValidationError(_("This invitation has already been accepted or revoked."))
-        _check_may_invite(invitation.country, invitation.role, by)
+        if not may_speak_for_country(by, invitation.country_id):
+            raise ValidationError(_("Only the country's focal points and ITC staff can invite people."))
         invitation.status = Invitation.Status.REVOKED
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["status", "revoked_at"])
@@ -353,8 +348,7 @@ def update_profile(country, *, data, by):
 
 def set_review_emails(user, *, by, choice):
     """A moderator's choice of e-mails about practices to review (their own, or staff for them)."""
-    if by.pk != user.pk and not is_moderator(by):
-        raise PermissionDenied
+    require(by.pk == user.pk or may_moderate(by))
     if choice not in ReviewEmails.values:
         raise ValidationError({"review_emails": _("Choose how you want to hear of submissions.")})
     with transaction.atomic():

@@ -7,15 +7,14 @@ nothing.
 
 from datetime import date as _date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from countries.access import is_moderator
-from countries.models import Membership
+from countries.access import is_moderator, may_act_for_country, may_moderate, may_speak_for_country, require
 from practices.attachments import check_document
 from practices.models import Practice
 
@@ -49,19 +48,6 @@ MEETING_FIELDS = (
     "title", "slug", "kind", "format", "starts_at", "ends_at", "time_zone", "place", "description", "outcome", "delegates_count", "is_sample",
 )
 AGENDA_FIELDS = ("starts_at", "title", "speakers")
-
-
-def _require_staff(user):
-    if not is_moderator(user):
-        raise PermissionDenied
-
-
-def _require_focal_point_or_staff(user, country):
-    """Staff act for any country; a focal point for their own. Anyone else, another country's member included, is refused."""
-    if is_moderator(user):
-        return
-    if not Membership.objects.filter(user=user, country=country, role=Membership.Role.FOCAL_POINT).exists():
-        raise PermissionDenied
 
 
 def _locked_meeting(meeting):
@@ -98,7 +84,7 @@ def _fill_and_check(meeting, data):
 
 def create_meeting(*, by, data):
     """A new meeting, not public until staff publish it."""
-    _require_staff(by)
+    require(may_moderate(by))
     meeting = Meeting(created_by=by)
     _fill_and_check(meeting, data)
     with transaction.atomic():
@@ -108,7 +94,7 @@ def create_meeting(*, by, data):
 
 
 def update_meeting(meeting, *, by, data):
-    _require_staff(by)
+    require(may_moderate(by))
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         _fill_and_check(meeting, data)
@@ -124,7 +110,7 @@ def update_meeting(meeting, *, by, data):
 
 
 def _set_published(meeting, *, by, published, action):
-    _require_staff(by)
+    require(may_moderate(by))
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         if meeting.is_published == published:
@@ -167,7 +153,7 @@ def _check_agenda_item(item, meeting):
 
 def add_agenda_item(meeting, *, by, starts_at=None, title, speakers=""):
     """An item at the end of the agenda."""
-    _require_staff(by)
+    require(may_moderate(by))
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         item = AgendaItem(meeting=meeting, starts_at=starts_at, title=title, speakers=speakers)
@@ -179,7 +165,7 @@ def add_agenda_item(meeting, *, by, starts_at=None, title, speakers=""):
 
 
 def update_agenda_item(item, *, by, starts_at=None, title, speakers=""):
-    _require_staff(by)
+    require(may_moderate(by))
     with transaction.atomic():
         meeting = _locked_meeting(item.meeting)
         item = meeting.agenda.get(pk=item.pk)
@@ -191,7 +177,7 @@ def update_agenda_item(item, *, by, starts_at=None, title, speakers=""):
 
 
 def remove_agenda_item(item, *, by):
-    _require_staff(by)
+    require(may_moderate(by))
     with transaction.atomic():
         meeting = _locked_meeting(item.meeting)
         item = meeting.agenda.get(pk=item.pk)
@@ -201,7 +187,7 @@ def remove_agenda_item(item, *, by):
 
 def move_agenda_item(item, *, by, up):
     """Swap an item with the one before it (up) or after it; the agenda is numbered afresh."""
-    _require_staff(by)
+    require(may_moderate(by))
     with transaction.atomic():
         # The meeting's lock orders concurrent moves: each sees the agenda the previous one left.
         meeting = _locked_meeting(item.meeting)
@@ -223,7 +209,7 @@ def move_agenda_item(item, *, by, up):
 
 def add_document(meeting, *, by, upload, title, kind=MeetingDocument.Kind.OTHER):
     """Store a checked document under a generated name (meeting-documents/…)."""
-    _require_staff(by)
+    require(may_moderate(by))
     if kind not in MeetingDocument.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of document.")})
     checked = check_document(upload)
@@ -246,7 +232,7 @@ def add_document(meeting, *, by, upload, title, kind=MeetingDocument.Kind.OTHER)
 
 def remove_document(document, *, by):
     """Delete a document and, once the deletion is committed, its file."""
-    _require_staff(by)
+    require(may_moderate(by))
     with transaction.atomic():
         meeting = _locked_meeting(document.meeting)
         document = meeting.documents.get(pk=document.pk)
@@ -269,13 +255,12 @@ def _declared_or_confirmed(declaration, by):
 
 def _require_meeting_visible(meeting, by):
     # A country declares only for meetings it can see; staff record any.
-    if not meeting.is_published and not is_moderator(by):
-        raise PermissionDenied
+    require(meeting.is_published or may_moderate(by))
 
 
 def declare_participation(meeting, *, by, country, delegates=None):
     """The country took part in the meeting; declaring again updates the declaration."""
-    _require_focal_point_or_staff(by, country)
+    require(may_speak_for_country(by, country.pk))
     if delegates is not None and delegates < 0:
         raise ValidationError({"delegates": _("The number of delegates cannot be negative.")})
     with transaction.atomic():
@@ -298,7 +283,7 @@ def declare_participation(meeting, *, by, country, delegates=None):
 
 def declare_presentation(meeting, *, by, country, title, summary="", practices=()):
     """What the country presented at the meeting, with the published practices of its own it presented."""
-    _require_focal_point_or_staff(by, country)
+    require(may_speak_for_country(by, country.pk))
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Give the presentation a title.")})
@@ -324,7 +309,7 @@ def declare_presentation(meeting, *, by, country, title, summary="", practices=(
 
 
 def _decide(declaration, *, by, to_status, action, note=""):
-    _require_staff(by)
+    require(may_moderate(by))
     with transaction.atomic():
         declaration = type(declaration).objects.select_for_update().select_related("meeting", "country").get(pk=declaration.pk)
         if declaration.status != Confirmation.DECLARED:
@@ -357,17 +342,6 @@ StoryStatus = UptakeStory.Status
 Action = RecordEvent.Action
 
 
-# _require_staff and _require_focal_point_or_staff: the Meetings section's, above.
-
-
-def _require_team_or_staff(user, country):
-    """Any member of the country's team (contributor or focal point), or ITC staff."""
-    if is_moderator(user):
-        return
-    if not Membership.objects.filter(user=user, country=country).exists():
-        raise PermissionDenied
-
-
 def _check_endorsement_details(*, endorsed_on, meeting):
     if endorsed_on is not None and endorsed_on > timezone.localdate():
         raise ValidationError({"endorsed_on": _("The date of the endorsement cannot be in the future.")})
@@ -396,7 +370,7 @@ def _create_endorsement(call, *, country, **fields):
 
 def declare_endorsement(call, *, country, by, endorsed_on=None, meeting=None):
     """A country's focal point (or staff on its behalf) declares that it endorsed the Call to Action."""
-    _require_focal_point_or_staff(by, country)
+    require(may_speak_for_country(by, country.pk))
     _check_endorsement_details(endorsed_on=endorsed_on, meeting=meeting)
     if meeting is not None:
         _require_meeting_visible(meeting, by)
@@ -408,7 +382,7 @@ def declare_endorsement(call, *, country, by, endorsed_on=None, meeting=None):
 
 def record_endorsement(call, *, country, by, endorsed_on=None, meeting=None):
     """ITC staff record an endorsement they know of: confirmed at once."""
-    _require_staff(by)
+    require(may_moderate(by))
     _check_endorsement_details(endorsed_on=endorsed_on, meeting=meeting)
     with transaction.atomic():
         endorsement = _create_endorsement(
@@ -420,7 +394,7 @@ def record_endorsement(call, *, country, by, endorsed_on=None, meeting=None):
 
 
 def _decide_endorsement(endorsement, to_status, action, *, by, note=""):
-    _require_staff(by)
+    require(may_moderate(by))
     with transaction.atomic():
         endorsement = Endorsement.objects.select_for_update().select_related("call", "country").get(pk=endorsement.pk)
         if endorsement.status != Confirmation.DECLARED:
@@ -453,7 +427,7 @@ def _valid_progress(progress):
 
 def update_deliverable(deliverable, *, by, status, progress):
     """Staff set a deliverable's status and progress (a percentage)."""
-    _require_staff(by)
+    require(may_moderate(by))
     if status not in Deliverable.Status.values:
         raise ValidationError({"status": _("Choose a status: planned, in progress or delivered.")})
     progress = _valid_progress(progress)
@@ -473,7 +447,7 @@ def update_deliverable(deliverable, *, by, status, progress):
 
 def add_deliverable_event(deliverable, *, by, happened_on, title, description="", meeting=None, document=None, link=""):
     """Staff record a dated step of a deliverable, linked to a meeting and its document if any."""
-    _require_staff(by)
+    require(may_moderate(by))
     errors = {}
     if not isinstance(happened_on, _date):
         errors["happened_on"] = _("Give the date it happened.")
@@ -538,7 +512,7 @@ def missing_for_story_review(story):
 
 def create_uptake_story(country, *, by, content):
     """A new story of `country`, as a draft: written by its team, or by staff on its behalf."""
-    _require_team_or_staff(by, country)
+    require(may_act_for_country(by, country.pk))
     content = _clean_story_content(country, content)
     with transaction.atomic():
         story = UptakeStory.objects.create(country=country, created_by=by, **content)
@@ -554,7 +528,7 @@ def save_uptake_story(story, *, by, content):
     """Save a story being written (a draft, or one sent back for changes)."""
     with transaction.atomic():
         story = _locked_story(story)
-        _require_team_or_staff(by, story.country)
+        require(may_act_for_country(by, story.country_id))
         if not story.is_editable:
             raise ValidationError(_("This story is in review or closed: it can no longer be edited."))
         content = _clean_story_content(story.country, content, kept_practice_id=story.used_practice_id)
@@ -590,7 +564,7 @@ def submit_uptake_story(story, *, by):
     """Send a story to ITC for review: a draft is submitted, one sent back for changes is resubmitted."""
     with transaction.atomic():
         story = _locked_story(story)
-        _require_team_or_staff(by, story.country)
+        require(may_act_for_country(by, story.country_id))
         if story.is_editable and (missing := missing_for_story_review(story)):
             raise ValidationError(_("Complete these before submitting: %(fields)s.") % {"fields": ", ".join(missing)})
         if story.status == StoryStatus.CHANGES_REQUESTED:
@@ -600,7 +574,7 @@ def submit_uptake_story(story, *, by):
 
 def _decide_story(story, to_status, action, *, by, note, required=None):
     """A moderator's decision on a story in review; `required` = (field, message) when the team must be told why."""
-    _require_staff(by)
+    require(may_moderate(by))
     note = note.strip()
     if required and not note:
         field, message = required

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from countries.mail import send_emails
 from countries.models import ReviewEmails, User
-from practices.tasks import _send, absolute, moderators
+from practices.tasks import absolute, moderators
 
 from .models import RecordEvent
 
@@ -57,7 +58,7 @@ def notify_moderators_of_story(event_id):
                 "settings_link": absolute(reverse("practices:notification_settings")),
             }
         messages.append((user, subject, "meetings/email/story_submitted.txt", context))
-    return _send(messages)
+    return send_emails(messages)
 
 
 @task()
@@ -80,4 +81,4 @@ def notify_team_of_story_decision(event_id):
                 "public_link": absolute(reverse("meetings:cta_story", kwargs={"pk": story.pk})),
             }
         messages.append((user, subjects[event.action], "meetings/email/story_decision.txt", context))
-    return _send(messages)
+    return send_emails(messages)

@@ -255,6 +255,11 @@ class Practice(models.Model):
     def __str__(self):
         return self.title or _("(untitled practice)")
 
+    @property
+    def is_published(self):
+        """Whether visitors see it: the same rule as PracticeQuerySet.published(), for one practice in hand."""
+        return self.status == self.Status.PUBLISHED
+
     def content_snapshot(self):
         """The published content as a revision would hold it."""
         snapshot = {field: getattr(self, field) for field in SCALAR_CONTENT_FIELDS}

@@ -11,14 +11,24 @@ in a state the transition starts from, and raises PermissionDenied or Validation
 changing nothing.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from countries.access import is_moderator, may_answer_share, may_archive, may_leave, may_restore, may_share
-from countries.models import Country, Membership
+from countries.access import (
+    may_act_for_country,
+    may_answer_share,
+    may_archive,
+    may_leave,
+    may_moderate,
+    may_restore,
+    may_share,
+    may_write_practice,
+    require,
+)
+from countries.models import Country
 
 from .attachments import check_document
 from .search import refresh_search_vectors
@@ -50,27 +60,6 @@ RELATED_MODELS = {
     "adapted_from": Practice,
     "attachments": Attachment,
 }
-
-
-# --- Who may act ---
-
-
-def is_team_member(user, practice):
-    """A member of the owner's or a co-owner's team."""
-    membership = Membership.objects.filter(user=user).only("country_id").first()
-    if membership is None:
-        return False
-    return membership.country_id == practice.owner_id or practice.co_owners.filter(pk=membership.country_id).exists()
-
-
-def _require_team_or_staff(user, practice):
-    if not (is_moderator(user) or is_team_member(user, practice)):
-        raise PermissionDenied
-
-
-def _require_staff(user):
-    if not is_moderator(user):
-        raise PermissionDenied
 
 
 # --- Content ---
@@ -169,10 +158,7 @@ def _move(revision, to_status, action, *, by, note="", allowed_from, decided=Fal
 
 def create_practice(country, *, by, content, entered_by_itc=False, note=""):
     """A new practice owned by `country`, with its first version as a draft."""
-    if not is_moderator(by):
-        membership = Membership.objects.filter(user=by, country=country).first()
-        if membership is None:
-            raise PermissionDenied
+    require(may_act_for_country(by, country.pk))
     content = normalise_content(content)
     if not content["title"]:
         raise ValidationError({"title": _("Give the practice a title.")})
@@ -190,7 +176,7 @@ def create_practice(country, *, by, content, entered_by_itc=False, note=""):
 def _lock_for_writing(revision, by):
     """The version, locked, if `by` may write in it and it is being written; otherwise refuse."""
     revision = _locked(revision)
-    _require_team_or_staff(by, revision.practice)
+    require(may_write_practice(by, revision.practice))
     if not revision.is_editable:
         raise ValidationError(_("This version is in review or closed: it can no longer be edited."))
     return revision
@@ -267,7 +253,7 @@ def submit_revision(revision, *, by):
     """Send a version to ITC for review (again, after requested changes)."""
     with transaction.atomic():
         revision = _locked(revision)
-        _require_team_or_staff(by, revision.practice)
+        require(may_write_practice(by, revision.practice))
         missing = missing_for_review(revision.content)
         if missing and revision.is_editable:
             raise ValidationError(
@@ -281,7 +267,7 @@ def submit_revision(revision, *, by):
 
 def _decide_with_note(revision, to_status, action, *, by, note, field, required_message):
     """A decision the country's team must be told the reason of: the note is required."""
-    _require_staff(by)
+    require(may_moderate(by))
     if not note.strip():
         raise ValidationError({field: required_message})
     with transaction.atomic():
@@ -305,7 +291,7 @@ def request_changes(revision, *, by, comment):
 
 def publish_revision(revision, *, by, note="", evidence_label=None):
     """Approve a version: its content becomes the public practice."""
-    _require_staff(by)
+    require(may_moderate(by))
     if evidence_label is not None and evidence_label not in EvidenceLabel.values + [""]:
         raise ValidationError({"evidence_label": _("Choose an evidence label.")})
     with transaction.atomic():
@@ -352,12 +338,12 @@ def discard_revision(revision, *, by):
     """Set a version being written aside. It is kept, and staff can bring it back."""
     with transaction.atomic():
         revision = _locked(revision)
-        _require_team_or_staff(by, revision.practice)
+        require(may_write_practice(by, revision.practice))
         return _move(revision, Status.DISCARDED, ReviewEvent.Action.DISCARDED, by=by, allowed_from=PracticeRevision.EDITABLE_STATUSES)
 
 
 def restore_discarded_revision(revision, *, by):
-    _require_staff(by)
+    require(may_moderate(by))
     with transaction.atomic():
         revision = _locked(revision)
         if revision.practice.revisions.filter(status__in=PracticeRevision.OPEN_STATUSES).exists():
@@ -372,7 +358,7 @@ def start_revision(practice, *, by):
     """
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)
-        _require_team_or_staff(by, practice)
+        require(may_write_practice(by, practice))
         open_revision = practice.revisions.filter(status__in=PracticeRevision.OPEN_STATUSES).first()
         if open_revision is not None:
             return open_revision
@@ -391,8 +377,7 @@ def archive_practice(practice, *, by, note=""):
     """Withdraw a published practice from public view (the owner's focal points or staff)."""
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)
-        if not may_archive(by, practice):
-            raise PermissionDenied
+        require(may_archive(by, practice))
         if practice.status != Practice.Status.PUBLISHED:
             raise ValidationError(_("Only a published practice can be archived."))
         practice.status = Practice.Status.ARCHIVED
@@ -405,8 +390,7 @@ def restore_practice(practice, *, by, note=""):
     """Make an archived practice public again (the owner's focal points or staff)."""
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)
-        if not may_restore(by, practice):
-            raise PermissionDenied
+        require(may_restore(by, practice))
         if practice.status != Practice.Status.ARCHIVED:
             raise ValidationError(_("Only an archived practice can be restored."))
         practice.status = Practice.Status.PUBLISHED
@@ -496,8 +480,7 @@ def propose_co_owner(practice, *, by, country):
     """Ask another country to co-own a practice. Nothing shows for that country until it accepts."""
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)
-        if not may_share(by, practice):
-            raise PermissionDenied
+        require(may_share(by, practice))
         _check_can_be_shared(practice, country)
         co_ownership = CoOwnership.objects.create(practice=practice, country=country, proposed_by=by)
         _record_sharing(co_ownership, ReviewEvent.Action.CO_OWNER_PROPOSED, by=by, previous="")
@@ -508,8 +491,7 @@ def withdraw_co_owner_proposal(co_ownership, *, by):
     """The owner's side takes back a proposal not answered yet."""
     with transaction.atomic():
         co_ownership = _locked_sharing(co_ownership)
-        if not may_share(by, co_ownership.practice):
-            raise PermissionDenied
+        require(may_share(by, co_ownership.practice))
         return _answer(co_ownership, CoOwnershipStatus.WITHDRAWN, ReviewEvent.Action.CO_OWNER_WITHDRAWN, by=by)
 
 
@@ -525,8 +507,7 @@ def accept_co_owner_proposal(co_ownership, *, by):
     """The invited country becomes a co-owner: the practice shows on its page and its team may edit it."""
     with transaction.atomic():
         co_ownership = _locked_sharing(co_ownership)
-        if not may_answer_share(by, co_ownership):
-            raise PermissionDenied
+        require(may_answer_share(by, co_ownership))
         _answer(co_ownership, CoOwnershipStatus.ACCEPTED, ReviewEvent.Action.CO_OWNER_ACCEPTED, by=by)
         co_ownership.practice.co_owners.add(co_ownership.country)
         co_ownership.practice.countries.add(co_ownership.country)
@@ -536,8 +517,7 @@ def accept_co_owner_proposal(co_ownership, *, by):
 def decline_co_owner_proposal(co_ownership, *, by):
     with transaction.atomic():
         co_ownership = _locked_sharing(co_ownership)
-        if not may_answer_share(by, co_ownership):
-            raise PermissionDenied
+        require(may_answer_share(by, co_ownership))
         return _answer(co_ownership, CoOwnershipStatus.DECLINED, ReviewEvent.Action.CO_OWNER_DECLINED, by=by)
 
 
@@ -555,8 +535,7 @@ def leave_co_ownership(co_ownership, *, by):
     """A co-owner country stops sharing a practice: it leaves its page and its team's workspace."""
     with transaction.atomic():
         co_ownership = _locked_sharing(co_ownership)
-        if not may_leave(by, co_ownership):
-            raise PermissionDenied
+        require(may_leave(by, co_ownership))
         return _end(co_ownership, CoOwnershipStatus.LEFT, ReviewEvent.Action.CO_OWNER_LEFT, by=by)
 
 
@@ -564,8 +543,7 @@ def remove_co_owner(practice, *, by, country):
     """The owner's side stops sharing a practice with a co-owner country."""
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)
-        if not may_share(by, practice):
-            raise PermissionDenied
+        require(may_share(by, practice))
         co_ownership = practice.co_ownerships.filter(country=country, status=CoOwnershipStatus.ACCEPTED).select_for_update().first()
         if co_ownership is None:
             raise ValidationError(_("This country is not a co-owner."))
@@ -579,7 +557,7 @@ def add_co_owner(practice, *, by, country):
     ITC may propose and may accept on a country's behalf; this is both at once, recorded as one step.
     Delegates propose, and the other country answers.
     """
-    _require_staff(by)
+    require(may_moderate(by))
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)
         _check_can_be_shared(practice, country)
@@ -607,7 +585,7 @@ def correct_tags(revision, *, by, tags):
 
     The team sees what changed in the history: the note lists the added (+) and removed (−) terms.
     """
-    _require_staff(by)
+    require(may_moderate(by))
     with transaction.atomic():
         revision = _locked(revision)
         if not revision.is_in_review:
@@ -635,7 +613,7 @@ def correct_tags(revision, *, by, tags):
 
 def claim_review(revision, *, by):
     """A moderator takes a version in review on; another moderator can take it over."""
-    _require_staff(by)
+    require(may_moderate(by))
     with transaction.atomic():
         revision = _locked(revision)
         if not revision.is_in_review:
@@ -653,7 +631,7 @@ def claim_review(revision, *, by):
 
 def start_import(*, by, file_name, file_sha256, rows):
     """Keep the checked rows of an uploaded spreadsheet until staff confirm its import."""
-    _require_staff(by)
+    require(may_moderate(by))
     return ImportBatch.objects.create(uploaded_by=by, file_name=file_name[:255], file_sha256=file_sha256, rows=rows)
 
 
@@ -664,7 +642,7 @@ def import_batch(batch, *, by):
     A row whose practice is already on the platform is skipped, so importing the same file twice,
     or confirming twice, creates nothing twice.
     """
-    _require_staff(by)
+    require(may_moderate(by))
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status != ImportBatch.Status.PENDING:

@@ -15,15 +15,14 @@ not objects, and read the database afresh: a worker may run them minutes later.
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from countries.mail import send_emails
 from countries.models import MODERATORS_GROUP, Membership, ReviewEmails, User
 
 from .models import PracticeRevision, ReviewEvent
@@ -41,7 +40,6 @@ SHARING = {
     Action.CO_OWNER_LEFT: ("owner",),
     Action.CO_OWNER_ADDED: ("owner", "invited"),
 }
-SUBJECT_PREFIX = "[SME Platform] "
 
 
 def notify_after_commit(event):
@@ -60,18 +58,6 @@ def absolute(path):
 
 def moderators():
     return User.objects.filter(is_active=True, groups__name=MODERATORS_GROUP).distinct()
-
-
-def _send(messages):
-    """messages: (user, subject, template, context) tuples; each rendered in its reader's language."""
-    datatuple = []
-    for user, subject, template, context in messages:
-        with translation.override(user.language):
-            datatuple.append(
-                # A subject is one line: a title typed with a line break would make the whole batch fail to send.
-                (SUBJECT_PREFIX + " ".join(str(subject()).split()), render_to_string(template, {**context, "user": user}), None, [user.email])
-            )
-    return send_mass_mail(datatuple)
 
 
 @task()
@@ -96,7 +82,7 @@ def notify_moderators_of_submission(event_id):
             return _("Resubmitted for review: %(title)s") % {"title": revision.title}
         return _("New practice to review: %(title)s") % {"title": revision.title}
 
-    return _send((user, subject, "practices/email/submitted.txt", context(user)) for user in recipients)
+    return send_emails((user, subject, "practices/email/submitted.txt", context(user)) for user in recipients)
 
 
 def team_of(practice):
@@ -128,7 +114,7 @@ def notify_team_of_decision(event_id):
                 "public_link": absolute(reverse("practices:practice_detail", kwargs={"pk": practice.pk})),
             }
         messages.append((user, subjects[event.action], "practices/email/decision.txt", context))
-    return _send(messages)
+    return send_emails(messages)
 
 
 @task()
@@ -172,7 +158,7 @@ def notify_focal_points_of_sharing(event_id):
                 **names,
             }
         messages.append((user, lambda names=names: subjects[event.action]() % names, "practices/email/sharing.txt", context))
-    return _send(messages)
+    return send_emails(messages)
 
 
 @task()
@@ -218,7 +204,7 @@ def send_review_digests():
                 "settings_link": absolute(reverse("practices:notification_settings")),
             }
         count = len(events)
-        sent += _send(
+        sent += send_emails(
             [
                 (
                     user,

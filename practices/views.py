@@ -4,7 +4,7 @@ import operator
 from functools import reduce
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -31,6 +31,7 @@ from countries.access import (
     may_restore,
     may_share,
     membership_of,
+    require,
     staff_view,
     workspace_view,
 )
@@ -294,17 +295,11 @@ def attachment_remove(request, country, membership, pk, attachment_id):
 # --- Sharing a practice with other countries: the owner's side proposes, the other country answers ---
 
 
-def _require(allowed):
-    """A member who reaches the object but whose role does not allow the act: 403."""
-    if not allowed:
-        raise PermissionDenied
-
-
 @workspace_view(manage=True)
 @require_POST
 def share_propose(request, country, membership, pk):
     practice = _team_practice(country, pk)
-    _require(may_share(request.user, practice))
+    require(may_share(request.user, practice))
     form = CoOwnerForm(request.POST, practice=practice)
     if form.is_valid():
         try:
@@ -326,7 +321,7 @@ def share_propose(request, country, membership, pk):
 def share_withdraw(request, country, membership, pk, share_id):
     practice = _team_practice(country, pk)
     proposal = get_object_or_404(practice.co_ownerships.select_related("country"), pk=share_id)
-    _require(may_share(request.user, practice))
+    require(may_share(request.user, practice))
     return _act(
         request,
         country,
@@ -345,7 +340,7 @@ def _proposal_to(country, share_id):
 @require_POST
 def share_accept(request, country, membership, share_id):
     proposal = _proposal_to(country, share_id)
-    _require(may_answer_share(request.user, proposal))
+    require(may_answer_share(request.user, proposal))
     try:
         services.accept_co_owner_proposal(proposal, by=request.user)
     except ValidationError as error:
@@ -363,7 +358,7 @@ def share_accept(request, country, membership, share_id):
 @require_POST
 def share_decline(request, country, membership, share_id):
     proposal = _proposal_to(country, share_id)
-    _require(may_answer_share(request.user, proposal))
+    require(may_answer_share(request.user, proposal))
     try:
         services.decline_co_owner_proposal(proposal, by=request.user)
     except ValidationError as error:
@@ -380,7 +375,7 @@ def co_owner_leave(request, country, membership, pk):
     sharing = get_object_or_404(
         country.co_ownerships.filter(status=CoOwnership.Status.ACCEPTED).select_related("practice"), practice_id=pk
     )
-    _require(may_leave(request.user, sharing))
+    require(may_leave(request.user, sharing))
     try:
         services.leave_co_ownership(sharing, by=request.user)
     except ValidationError as error:
@@ -397,7 +392,7 @@ def co_owner_remove(request, country, membership, pk, co_owner):
     if not is_country_code(co_owner):
         raise Http404
     other = get_object_or_404(practice.co_owners, iso2=co_owner.upper())
-    _require(may_share(request.user, practice))
+    require(may_share(request.user, practice))
     return _act(
         request,
         country,
@@ -473,7 +468,7 @@ def practice_revise(request, country, membership, pk):
 @require_POST
 def practice_archive(request, country, membership, pk):
     # A co-owner's focal point reaches the practice but does not answer for it.
-    _require(may_archive(request.user, _team_practice(country, pk)))
+    require(may_archive(request.user, _team_practice(country, pk)))
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     return _act(
@@ -489,7 +484,7 @@ def practice_archive(request, country, membership, pk):
 @require_POST
 def practice_restore(request, country, membership, pk):
     """The owner's focal point (or ITC) makes an archived practice public again."""
-    _require(may_restore(request.user, _team_practice(country, pk)))
+    require(may_restore(request.user, _team_practice(country, pk)))
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     return _act(

@@ -71,7 +71,6 @@ NOT_STATE_CHANGES = {
     "countries.services.hash_token": "pure: the SHA-256 of an invitation link's token",
     "countries.services.find_invitation": "reads the invitation a link opens",
     "countries.services.record": "the audit helper itself: writes the AuditEvent of the functions covered here",
-    "practices.services.is_team_member": "reads whether a user belongs to a practice's teams",
     "practices.services.empty_content": "pure: the content of a blank version",
     "practices.services.normalise_content": "pure: a version's content with every key, relations sorted",
     "practices.services.missing_for_review": "pure: the fields a version still needs",
