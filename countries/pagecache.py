@@ -29,7 +29,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import Signal
 from django.http import HttpResponse
@@ -289,6 +289,10 @@ class AnonymousPageCacheMiddleware:
             key = _key(request)
         except DisallowedHost:
             return self.get_response(request)  # answered 400 by Django, like any request for another host
+        except DatabaseError:
+            # The generation cannot be read: the request goes on uncached, to fail where every page does
+            # (the 503 page with the headers of every middleware, smeplatform.middleware.DatabaseUnavailableMiddleware).
+            return self.get_response(request)
         stored = _pages.get(key)
         if stored is not None:
             status, headers, content = stored
