@@ -8,30 +8,86 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.core.cache import caches
+from django.core.signals import request_started
+from django.db import connections
 from django.utils import timezone, translation
 
+from countries import pagecache
 from countries.models import MODERATORS_GROUP, Country, Membership, User
 
 PASSWORD = "correct-horse-battery-staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "caches_off(reason): renders afresh, with PAGE_CACHE and DATA_CACHE off")
+
+
+WARMING = "sme_warm_public_memos"  # smeplatform.apps
+
+
+def _changes_committed(**kwargs):
+    """A test's changes are in before its next request, as every change is committed in production.
+
+    The test's transaction never commits, so the content generation would never move (countries/pagecache.py).
+    The counting that follows a change is the task worker's (smeplatform.warm), not this request's: left out.
+    """
+    from smeplatform.warm import warm_after_a_public_change
+
+    bumps = [
+        (callback, robust)
+        for connection in connections.all(initialized_only=True)
+        for _savepoints, callback, robust in connection.run_on_commit
+        if isinstance(callback, pagecache.BumpOnCommit) and not callback.batch["done"]
+    ]
+    if not bumps:
+        return
+    # The bump is the commit's work, not this request's: its queries are left out of the request's count.
+    logged = {connection: len(connection.queries_log) for connection in connections.all(initialized_only=True)}
+    pagecache.content_changed.disconnect(dispatch_uid=WARMING)
+    try:
+        for callback, robust in bumps:
+            try:
+                callback()  # once per batch: at the real commit (captured callbacks), it does nothing
+            except Exception:
+                if not robust:  # as at a real commit: a robust callback's failure is not the change's
+                    raise
+    finally:
+        pagecache.content_changed.connect(warm_after_a_public_change, dispatch_uid=WARMING)
+        for connection, before in logged.items():
+            while len(connection.queries_log) > before:
+                connection.queries_log.pop()
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, request, django_db_blocker):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
-    # Pages and memos are rendered afresh (tests/test_page_cache.py turns the cache on).
-    settings.PAGE_CACHE = False
-    settings.DATA_CACHE = False
+    # Pages and memos are kept, as in production, and forgotten between tests; a test that must render
+    # afresh says so with @pytest.mark.caches_off("why").
+    settings.PAGE_CACHE = settings.DATA_CACHE = request.node.get_closest_marker("caches_off") is None
+    pagecache.clear_worker_caches()
+    if settings.PAGE_CACHE:
+        request_started.connect(_changes_committed, dispatch_uid="tests-changes-committed")
     # Tasks (e-mail) run at once, in the test's process; tests of the worker switch to the database queue.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     # reverse() outside a request uses the thread's language, which a previous request may have changed.
     translation.activate("en")
+    yield
+    request_started.disconnect(dispatch_uid="tests-changes-committed")
+    pagecache.clear_worker_caches()
+    # The cache tables' rows go with the test's transaction, except after a test that commits (transactional_db).
+    if "django_db_setup" in request.fixturenames:
+        with django_db_blocker.unblock():
+            for alias in django_settings.CACHES:
+                caches[alias].clear()
 
 
 def make_user(email, *, full_name="", password=PASSWORD, **extra):

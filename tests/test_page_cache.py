@@ -11,6 +11,7 @@ from meetings import services as meeting_services
 from meetings.models import Meeting
 from practices import services
 from practices.models import Theme
+from tests.factories import publish_practice
 from tests.test_query_counts import pages as public_pages
 from tests.test_query_counts import record  # noqa: F401 (a fixture)
 
@@ -26,18 +27,10 @@ def page_cache_on(settings):
     pagecache.clear_worker_caches()
 
 
-def publish(country, by, moderator, title):
-    content = {"title": title, "summary": "A summary.", "description": "A description.", "level": "national", "themes": ["access-to-finance"]}
-    _practice, revision = services.create_practice(country, by=by, content=content)
-    services.submit_revision(revision, by=by)
-    services.publish_revision(revision, by=moderator)
-    return revision.practice
-
-
 @pytest.fixture
 def published(country_a, focal_a, moderator, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return publish(country_a, focal_a, moderator, "Credit guarantee for small firms")
+        return publish_practice(country_a, by=focal_a, moderator=moderator, title="Credit guarantee for small firms", themes=["access-to-finance"])
 
 
 def test_a_visitor_gets_the_page_from_memory_the_second_time_with_one_query(client, published, django_assert_num_queries):
@@ -57,7 +50,7 @@ def test_a_published_practice_appears_at_once(client, published, country_b, foca
     client.get(BROWSE)
     assert client.get(BROWSE)["X-Page-Cache"] == "hit"
     with django_capture_on_commit_callbacks(execute=True):
-        publish(country_b, focal_b, moderator, "Fondo para pequeñas empresas")
+        publish_practice(country_b, by=focal_b, moderator=moderator, title="Fondo para pequeñas empresas", themes=["access-to-finance"])
     response = client.get(BROWSE)
     assert response["X-Page-Cache"] == "miss"
     assert "Fondo para pequeñas empresas" in response.content.decode()
@@ -75,7 +68,7 @@ def test_nothing_is_bumped_until_the_change_commits(client, published, country_b
     client.get(BROWSE)
     before = cache.get(pagecache.GENERATION_KEY)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        publish(country_b, focal_b, moderator, "Not yet committed")
+        publish_practice(country_b, by=focal_b, moderator=moderator, title="Not yet committed", themes=["access-to-finance"])
     assert any(isinstance(callback, pagecache.BumpOnCommit) for callback in callbacks), "a new generation once committed"
     assert cache.get(pagecache.GENERATION_KEY) == before
 
@@ -236,7 +229,7 @@ def test_after_a_public_change_the_task_worker_counts_so_the_first_visitor_does_
     from django.test.utils import CaptureQueriesContext
 
     with django_capture_on_commit_callbacks(execute=True):  # the task runs at once in the tests
-        publish(country_b, focal_b, moderator, "Fondo para pequeñas empresas")
+        publish_practice(country_b, by=focal_b, moderator=moderator, title="Fondo para pequeñas empresas", themes=["access-to-finance"])
     pagecache.clear_worker_caches()  # a web worker that has kept nothing of the new generation
     # What each page would count over every practice: the facets, the places' counts, the home figures.
     costly = {BROWSE: "sme_selection", "/es/practices/": "sme_selection", "/en/regions/": "practices_practice_countries", "/en/": "COUNT(DISTINCT"}

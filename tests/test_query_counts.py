@@ -10,8 +10,8 @@ import pytest
 from countries import pagecache
 from meetings.demo import load_community_record
 from meetings.models import Meeting
-from practices import services
 from practices.models import Practice
+from tests.factories import publish_practice
 
 PUBLIC_MAX_QUERIES = 5
 # A signed-in reader's session, user, moderator check and team: the same on every page.
@@ -27,27 +27,22 @@ def data_cache_on(settings):
     pagecache.clear_worker_caches()
 
 
-def publish(country, by, moderator, number, **extra):
-    content = {
+def scheme(number):
+    """The content of a practice, tagged with one theme or two."""
+    return {
         "title": f"Credit guarantee scheme {number}",
         "summary": "The state guarantees bank loans to small firms.",
         "description": "A fund shares the risk of loans.",
-        "level": "national",
         "themes": ["access-to-finance", "green-transition"][: 1 + number % 2],
         "instruments": ["guarantee-credit-line"],
-        **extra,
     }
-    _practice, revision = services.create_practice(country, by=by, content=content)
-    services.submit_revision(revision, by=by)
-    services.publish_revision(revision, by=moderator)
-    return revision.practice
 
 
 @pytest.fixture
 def record(country_a, country_b, focal_a, focal_b, moderator):
     load_community_record(by=moderator)
-    practices = [publish(country_a, focal_a, moderator, number) for number in range(3)]
-    practices += [publish(country_b, focal_b, moderator, number) for number in range(3, 5)]
+    practices = [publish_practice(country_a, by=focal_a, moderator=moderator, **scheme(number)) for number in range(3)]
+    practices += [publish_practice(country_b, by=focal_b, moderator=moderator, **scheme(number)) for number in range(3, 5)]
     return practices
 
 
@@ -101,7 +96,7 @@ def test_more_data_does_not_mean_more_queries(
 ):
     before = count_queries(client, django_assert_max_num_queries, record)
     with django_capture_on_commit_callbacks(execute=True):
-        more = [publish(country_a, focal_a, moderator, number, co_owners=[]) for number in range(5, 30)]
+        more = [publish_practice(country_a, by=focal_a, moderator=moderator, **scheme(number)) for number in range(5, 30)]
     # Same pages for the same objects (the compare and practice pages name the first and last).
     after = count_queries(client, django_assert_max_num_queries, [record[0], *more[:-1], record[-1]])
     assert after == before

@@ -9,25 +9,13 @@ from django.urls import reverse
 from countries.models import Country, Region
 from practices import services
 from practices.models import Practice
+from tests.factories import PracticeFactory, publish_practice
 
 SITE = "http://testserver"
 
 
 def country(iso2):
     return Country.objects.get(iso2=iso2)
-
-
-def write(owner, moderator, title, **content):
-    content = {"title": title, "summary": f"Summary of {title}.", "description": "What was done.", "level": "national", "themes": ["access-to-finance"], **content}
-    return services.create_practice(owner, by=moderator, content=content)
-
-
-def publish(owner, moderator, title, **content):
-    practice, revision = write(owner, moderator, title, **content)
-    services.submit_revision(revision, by=moderator)
-    services.publish_revision(revision, by=moderator)
-    practice.refresh_from_db()
-    return practice
 
 
 def meta_description(page):
@@ -97,11 +85,12 @@ def test_a_page_without_its_own_description_describes_the_platform(client, db):
 
 
 def test_a_practice_is_described_by_its_summary(client, country_a, moderator):
-    practice = publish(country_a, moderator, "Export desk", summary="Advice for first-time exporters.")
+    practice = publish_practice(country_a, by=moderator, moderator=moderator, title="Export desk", summary="Advice for first-time exporters.")
     page = client.get(reverse("practices:practice_detail", kwargs={"pk": practice.pk})).content.decode()
     assert meta_description(page) == "Advice for first-time exporters."
 
 
+@pytest.mark.caches_off("changes the country with QuerySet.update(), which sends no signal to renew the pages")
 def test_a_country_is_described_by_its_policy_overview_or_by_what_it_shares(client, country_a, focal_a):
     page = client.get(reverse("countries:country_detail", kwargs={"iso2": "KE"})).content.decode()
     assert meta_description(page) == (
@@ -115,8 +104,8 @@ def test_a_country_is_described_by_its_policy_overview_or_by_what_it_shares(clie
 
 
 def test_the_comparison_is_described_by_the_practices_compared(client, country_a, country_b, moderator):
-    one = publish(country_a, moderator, "Export desk")
-    two = publish(country_b, moderator, "Credit line")
+    one = publish_practice(country_a, by=moderator, moderator=moderator, title="Export desk")
+    two = publish_practice(country_b, by=moderator, moderator=moderator, title="Credit line")
     page = client.get(reverse("practices:compare"), {"p": [one.pk, two.pk]}).content.decode()
     assert meta_description(page) == "SME policy practices side by side: Export desk; Credit line."
 
@@ -128,16 +117,16 @@ def test_the_comparison_is_described_by_the_practices_compared(client, country_a
 def public_and_hidden(country_a, country_b, focal_a, focal_b, moderator):
     """Kenya and Colombia hold accounts. Published: Kenya's guarantee, and Colombia's desk whose next
     version is in review. Not public: a draft, one in review, an archived one."""
-    guarantee = publish(country_a, moderator, "Kenyan guarantee")
-    desk = publish(country_b, moderator, "Colombian desk")
+    guarantee = publish_practice(country_a, by=moderator, moderator=moderator, title="Kenyan guarantee")
+    desk = publish_practice(country_b, by=moderator, moderator=moderator, title="Colombian desk")
     Practice.objects.filter(pk=desk.pk).update(published_at=datetime(2025, 7, 14, 10, tzinfo=timezone.utc))
     revision = services.start_revision(desk, by=moderator)
     services.save_revision(revision, by=moderator, changes={**revision.content, "title": "New title"})
     services.submit_revision(revision, by=moderator)
-    draft, _revision = write(country_a, moderator, "Draft")
-    in_review, revision = write(country("SN"), moderator, "In review")
-    services.submit_revision(revision, by=moderator)
-    archived = publish(country("PE"), moderator, "Archived")
+    draft = PracticeFactory(owner=country_a, by=moderator, title="Draft")
+    in_review = PracticeFactory(owner=country("SN"), by=moderator, title="In review")
+    services.submit_revision(in_review.revisions.get(), by=moderator)
+    archived = publish_practice(country("PE"), by=moderator, moderator=moderator, title="Archived")
     services.archive_practice(archived, by=moderator)
     return {"guarantee": guarantee, "desk": desk, "hidden": [draft, in_review, archived]}
 
@@ -183,12 +172,13 @@ def test_the_sitemap_lists_nothing_unpublished(client, public_and_hidden):
     assert not any("/countries/SN/" in location or "/countries/PE/" in location for location in locations)
 
 
+@pytest.mark.caches_off("counts the queries of a first render, which with the caches on also stores what it computed")
 def test_the_sitemap_reads_a_constant_number_of_queries(client, country_a, country_b, focal_a, focal_b, moderator, django_assert_max_num_queries):
-    publish(country_a, moderator, "One")
+    publish_practice(country_a, by=moderator, moderator=moderator, title="One")
     with django_assert_max_num_queries(6):
         client.get("/sitemap.xml")
     for number in range(10):
-        publish(country_b, moderator, f"Practice {number}")
+        publish_practice(country_b, by=moderator, moderator=moderator, title=f"Practice {number}")
     with django_assert_max_num_queries(6):
         assert len(sitemap_entries(client)) == 3 * (5 + Region.objects.count() + 2 + 11)
 

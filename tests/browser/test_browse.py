@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.practices.test_browse import publish
+from tests.factories import publish_practice
 
 from .conftest import BROWSER_TEST, DESKTOP, PHONE
 
@@ -16,10 +16,10 @@ pytestmark = BROWSER_TEST
 
 @pytest.fixture
 def some_practices(country_a, country_b, focal_a, focal_b, moderator):
-    publish(country_a, focal_a, moderator, title="Credit guarantee for small firms", summary="The state guarantees bank loans.", themes=["access-to-finance"])
-    publish(country_a, focal_a, moderator, title="Online business registry", summary="Register a company online.", themes=["digital-transformation"])
-    publish(
-        country_b, focal_b, moderator, title="Fondo para pequeñas empresas rurales", summary="Créditos para el campo.",
+    publish_practice(country_a, by=focal_a, moderator=moderator, title="Credit guarantee for small firms", summary="The state guarantees bank loans.", themes=["access-to-finance"])
+    publish_practice(country_a, by=focal_a, moderator=moderator, title="Online business registry", summary="Register a company online.", themes=["digital-transformation"])
+    publish_practice(
+        country_b, by=focal_b, moderator=moderator, title="Fondo para pequeñas empresas rurales", summary="Créditos para el campo.",
         themes=["access-to-finance", "green-transition"], original_language="es",
     )
 
@@ -86,7 +86,7 @@ def test_on_a_phone_the_browse_page_does_not_scroll_sideways(tab, some_practices
 def test_a_visitor_goes_from_the_map_to_a_comparison_and_takes_the_data_away(tab, some_practices, country_a, focal_a, moderator):
     """Open the map, pick a region, narrow by theme, search a word, open a practice, compare two,
     download the CSV. axe on every page."""
-    publish(country_a, focal_a, moderator, title="Women's credit line", summary="Loans for women-led firms.", themes=["access-to-finance", "women-youth-entrepreneurship"])
+    publish_practice(country_a, by=focal_a, moderator=moderator, title="Women's credit line", summary="Loans for women-led firms.", themes=["access-to-finance", "women-youth-entrepreneurship"])
     findings = tab.audit_page("/en/regions/")
     tab.page.locator("svg a[href='/en/countries/KE/']").first.wait_for()  # Kenya is shaded and linked on the map
     # Its outline comes from the static file of outlines, and is drawn.

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from meetings import services
 from meetings.models import Meeting, Presentation
-from practices import services as practice_services
+from tests.factories import publish_practice
 
 from .conftest import BROWSER_TEST, LANGUAGES
 
@@ -25,17 +25,9 @@ def report(findings):
     return f"{len(findings)} problem(s):\n" + "\n".join(findings)
 
 
-def publish_practice(country, by, moderator, title):
-    content = {"title": title, "summary": "A summary.", "description": "A description.", "level": "national", "themes": ["business-environment"]}
-    practice, revision = practice_services.create_practice(country, by=by, content=content)
-    practice_services.submit_revision(revision, by=by)
-    practice_services.publish_revision(revision, by=moderator)
-    return practice
-
-
 def test_a_meeting_is_prepared_a_presentation_recorded_confirmed_and_shown(tab, second_tab, moderator, focal_a, country_a, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    practice = publish_practice(country_a, focal_a, moderator, "Credit guarantee fund")
+    practice = publish_practice(country_a, by=focal_a, moderator=moderator, title="Credit guarantee fund")
     findings = []
     staff, focal = tab, second_tab
 
@@ -128,7 +120,7 @@ def test_a_meeting_is_prepared_a_presentation_recorded_confirmed_and_shown(tab, 
 def public_meetings(moderator, focal_a, country_a, settings, tmp_path):
     """An upcoming meeting with an agenda, a document and a confirmed presentation; a past one with an outcome."""
     settings.MEDIA_ROOT = tmp_path
-    practice = publish_practice(country_a, focal_a, moderator, "Credit guarantee fund")
+    practice = publish_practice(country_a, by=focal_a, moderator=moderator, title="Credit guarantee fund")
     start = (timezone.now() + timedelta(days=40)).replace(hour=6, minute=0, second=0, microsecond=0)
     upcoming = services.create_meeting(
         by=moderator,

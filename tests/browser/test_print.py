@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from countries import services as country_services
 from smeplatform.management.commands.load_demo import DEMO_PRACTICES, TEAMS
 from countries.models import Country
-from practices import services
+from tests.factories import publish_practice
 
 from .conftest import BROWSER_TEST
 
@@ -31,13 +31,6 @@ DEMO_PRACTICE = next(content for iso2, _author, stage, content in DEMO_PRACTICES
 KENYA_PROFILE = next(team["profile"] for team in TEAMS if team["iso2"] == "KE")
 
 
-def publish(country, moderator, content):
-    practice, revision = services.create_practice(country, by=moderator, content=content)
-    services.submit_revision(revision, by=moderator)
-    services.publish_revision(revision, by=moderator, evidence_label="early_results")
-    return practice
-
-
 def peer(iso2, moderator, title, **content):
     base = {
         "title": title,
@@ -46,7 +39,7 @@ def peer(iso2, moderator, title, **content):
         "level": "national",
         "themes": ["access-to-finance"],
     }
-    return publish(Country.objects.get(iso2=iso2), moderator, {**base, **content})
+    return publish_practice(Country.objects.get(iso2=iso2), by=moderator, moderator=moderator, evidence_label="early_results", **{**base, **content})
 
 
 @pytest.fixture
@@ -58,7 +51,7 @@ def demo_practice(country_a, focal_a, moderator):
         "description": DEMO_PRACTICE["description"] + "\n\nThe [scheme's rules](https://www.example.org/guarantee-rules) are public.",
         "links": ["https://www.example.org/kenya-guarantee"],
     }
-    practice = publish(country_a, moderator, content)
+    practice = publish_practice(country_a, by=moderator, moderator=moderator, evidence_label="early_results", **content)
     peer("CO", moderator, "Fondo Nacional de Garantías", instruments=["guarantee-credit-line"], original_language="es")
     peer("SN", moderator, "Fonds de garantie des PME", original_language="fr")
     return practice
@@ -129,16 +122,15 @@ def test_a_country_with_a_few_practices_prints_on_one_a4_page(tab, demo_practice
         ("Export readiness coaching", "internationalisation-trade"),
         ("Youth enterprise fund", "women-youth-entrepreneurship"),
     ]:
-        publish(
+        publish_practice(
             country_a,
-            moderator,
-            {
-                "title": title,
-                "summary": "County offices, banks and business associations work together so that small firms get what they need in one place.",
-                "description": "A programme of the ministry.",
-                "level": "national",
-                "themes": [theme, "access-to-finance"],
-            },
+            by=moderator,
+            moderator=moderator,
+            evidence_label="early_results",
+            title=title,
+            summary="County offices, banks and business associations work together so that small firms get what they need in one place.",
+            description="A programme of the ministry.",
+            themes=[theme, "access-to-finance"],
         )
     path = "/en/countries/KE/"
     tab.go(path)
@@ -151,6 +143,6 @@ def test_a_country_with_a_few_practices_prints_on_one_a4_page(tab, demo_practice
 def test_a_long_practice_takes_several_pages(tab, country_a, moderator):
     """The page count above can tell one page from several."""
     long_text = "\n\n".join(["A paragraph on what the programme did, for whom and with what results. " * 8] * 12)
-    practice = publish(country_a, moderator, {**DEMO_PRACTICE, "results": long_text})
+    practice = publish_practice(country_a, by=moderator, moderator=moderator, evidence_label="early_results", **{**DEMO_PRACTICE, "results": long_text})
     tab.go(f"/en/practices/{practice.pk}/")
     assert len(PAGE_OBJECT.findall(pdf_of(tab, "long-practice"))) > 1

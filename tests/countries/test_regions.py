@@ -14,6 +14,7 @@ from countries import views
 from countries.management.commands.build_world_map import OUTPUT
 from countries.models import Country
 from practices import services
+from tests.factories import PracticeFactory, publish_practice
 
 MAP_URL = "/en/regions/"
 
@@ -24,28 +25,6 @@ def region_url(slug):
 
 def country(iso2):
     return Country.objects.get(iso2=iso2)
-
-
-def write(owner, moderator, title, co_owners=()):
-    content = {
-        "title": title,
-        "summary": "A summary.",
-        "description": "A description.",
-        "level": "national",
-        "themes": ["business-environment"],
-    }
-    practice, revision = services.create_practice(owner, by=moderator, content=content)
-    for other in co_owners:
-        services.add_co_owner(practice, by=moderator, country=other)
-    return practice, revision
-
-
-def publish(owner, moderator, title, co_owners=()):
-    practice, revision = write(owner, moderator, title, co_owners)
-    services.submit_revision(revision, by=moderator)
-    services.publish_revision(revision, by=moderator)
-    practice.refresh_from_db()
-    return practice
 
 
 def open_account(*countries):
@@ -66,10 +45,10 @@ def svg_of(response):
 @pytest.fixture
 def hidden_practices(country_a, moderator):
     """Practices of Kenya the public never sees: a draft, one in review, an archived one."""
-    write(country_a, moderator, "Secret draft")
-    _practice, in_review = write(country_a, moderator, "Pending review")
+    PracticeFactory(owner=country_a, by=moderator, title="Secret draft")
+    in_review = PracticeFactory(owner=country_a, by=moderator, title="Pending review").revisions.get()
     services.submit_revision(in_review, by=moderator)
-    archived = publish(country_a, moderator, "Archived scheme")
+    archived = publish_practice(country_a, by=moderator, moderator=moderator, title="Archived scheme")
     services.archive_practice(archived, by=moderator)
 
 
@@ -78,8 +57,8 @@ def hidden_practices(country_a, moderator):
 
 def test_only_published_practices_are_counted_and_listed(client, country_a, moderator, hidden_practices):
     open_account(country_a)
-    publish(country_a, moderator, "Export desk")
-    published = publish(country_a, moderator, "Credit guarantee")
+    publish_practice(country_a, by=moderator, moderator=moderator, title="Export desk")
+    published = publish_practice(country_a, by=moderator, moderator=moderator, title="Credit guarantee")
     # An edit of a published practice waiting for review: the published version still counts.
     edit = services.start_revision(published, by=moderator)
     services.save_revision(edit, by=moderator, changes={**edit.content, "title": "Unreviewed title"})
@@ -100,8 +79,8 @@ def test_only_published_practices_are_counted_and_listed(client, country_a, mode
 
 
 def test_a_shared_practice_counts_for_each_of_its_countries(client, country_a, country_b, moderator):
-    publish(country_a, moderator, "Regional trade window", co_owners=[country("UG"), country_b])
-    publish(country("UG"), moderator, "Ugandan incubator")
+    publish_practice(country_a, by=moderator, moderator=moderator, title="Regional trade window", co_owners=[country("UG"), country_b])
+    publish_practice(country("UG"), by=moderator, moderator=moderator, title="Ugandan incubator")
 
     world = client.get(MAP_URL)
     counts = counts_in(world)
@@ -124,7 +103,7 @@ def test_a_shared_practice_counts_for_each_of_its_countries(client, country_a, c
 
 def test_region_page_lists_its_sub_regions_and_countries(client, country_a, moderator):
     open_account(country_a)
-    publish(country_a, moderator, "Export desk")
+    publish_practice(country_a, by=moderator, moderator=moderator, title="Export desk")
     response = client.get(region_url("africa"))
     assert response.status_code == 200
     page = response.content.decode()
@@ -160,7 +139,7 @@ def test_intermediate_region_page_shows_its_parents_in_the_breadcrumb(client, db
 def test_region_page_shows_the_latest_practices_a_page_at_a_time(client, country_a, moderator, monkeypatch):
     monkeypatch.setattr(views, "REGION_PRACTICES_PER_PAGE", 2)
     for title in ("First", "Second", "Third"):
-        publish(country_a, moderator, f"{title} practice")
+        publish_practice(country_a, by=moderator, moderator=moderator, title=f"{title} practice")
     response = client.get(region_url("africa"))
     assert [practice.title for practice in response.context["page"]] == ["Third practice", "Second practice"]
     assert 'href="?page=2"' in response.content.decode()
@@ -177,7 +156,7 @@ def test_unknown_region_is_not_found(client, db):
 def test_countries_are_shaded_by_their_number_of_published_practices(client, country_a, country_b, moderator):
     open_account(country_a, country_b)
     for number in range(3):
-        publish(country_a, moderator, f"Kenyan practice {number}")
+        publish_practice(country_a, by=moderator, moderator=moderator, title=f"Kenyan practice {number}")
     svg = svg_of(client.get(MAP_URL))
     kenya = re.search(r'<a href="/en/countries/KE/" class="([\w-]+)" aria-label="([^"]+)">', svg)
     assert kenya.groups() == ("map-shade-2", "Kenya: 3 published practices")
@@ -218,12 +197,12 @@ def test_map_and_region_pages_make_the_same_few_queries_whatever_the_data(
 
     urls = [MAP_URL, region_url("africa"), region_url("eastern-africa")]
     # One practice to start with: with none, the page of practices is not even asked for.
-    publish(country_a, moderator, "The first practice")
+    publish_practice(country_a, by=moderator, moderator=moderator, title="The first practice")
     before = [queries(url) for url in urls]
     open_account(country_a, country_b, country("UG"), country("SN"))
     for owner, partners in [(country_a, [country("UG")]), (country_b, [country_a, country("SN")]), (country("UG"), [])]:
         for number in range(3):
-            publish(owner, moderator, f"Practice {owner.iso2} {number}", co_owners=partners)
+            publish_practice(owner, by=moderator, moderator=moderator, title=f"Practice {owner.iso2} {number}", co_owners=partners)
     assert [queries(url) for url in urls] == before
     # The map: countries, published practices, regions. A region page: the region, its
     # countries, published practices, its sub-regions, and a page of its practices with their count.

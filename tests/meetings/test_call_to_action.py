@@ -27,15 +27,10 @@ from meetings.models import (
 )
 from practices import services as practice_services
 from practices.models import Theme
+from tests.factories import UptakeStoryFactory, publish_practice
 
 Status = UptakeStory.Status
 Action = RecordEvent.Action
-PRACTICE = {
-    "summary": "A guideline for nationally determined contributions.",
-    "description": "How ministries prepare their **NDC**.",
-    "level": "national",
-    "themes": ["green-transition"],
-}
 
 
 def make_meeting(title, *, slug, published=True, days_ago=400):
@@ -76,18 +71,10 @@ def meeting(call):
     return call.adopted_at
 
 
-def publish_practice(country, moderator, title):
-    practice, revision = practice_services.create_practice(country, by=moderator, content={"title": title, **PRACTICE})
-    practice_services.submit_revision(revision, by=moderator)
-    practice_services.publish_revision(revision, by=moderator)
-    practice.refresh_from_db()
-    return practice
-
-
 @pytest.fixture
 def peer_practice(country_b, moderator):
     # A published practice of Colombia: Kenya may tell how it used it.
-    return publish_practice(country_b, moderator, "Colombian NDC toolkit")
+    return publish_practice(country_b, by=moderator, moderator=moderator, title="Colombian NDC toolkit")
 
 
 def story_content(**content):
@@ -96,7 +83,7 @@ def story_content(**content):
 
 @pytest.fixture
 def draft_story(country_a, contributor_a, guideline):
-    return services.create_uptake_story(country_a, by=contributor_a, content=story_content(used_deliverable=guideline))
+    return UptakeStoryFactory(country=country_a, by=contributor_a, used_deliverable=guideline)
 
 
 @pytest.fixture
@@ -298,7 +285,7 @@ def test_a_member_of_another_country_cannot_write_or_touch_its_stories(country_a
 
 
 def test_a_story_cannot_use_the_country_own_practice_or_an_unpublished_one(country_a, country_b, contributor_a, moderator):
-    own = publish_practice(country_a, moderator, "Kenyan practice")
+    own = publish_practice(country_a, by=moderator, moderator=moderator, title="Kenyan practice")
     unpublished, _revision = practice_services.create_practice(country_b, by=moderator, content={"title": "Draft of Colombia"})
     for practice in (own, unpublished):
         with pytest.raises(ValidationError) as refused:
@@ -510,6 +497,7 @@ def test_a_story_page_shows_only_a_published_story(client, public_record):
     assert client.get(reverse("meetings:cta_story", args=[public_record["waiting"].pk])).status_code == 404
 
 
+@pytest.mark.caches_off("changes a story with QuerySet.update(), which sends no signal to renew the pages")
 def test_sample_data_carries_a_notice(client, public_record):
     assert "Sample data" not in client.get(reverse("meetings:call_to_action")).content.decode()
     UptakeStory.objects.filter(pk=public_record["published"].pk).update(is_sample=True)
@@ -526,6 +514,7 @@ def stale_titles(client):
     return {d.title for mandate in response.context["mandates"] for d in mandate.deliverables.all() if d.no_recent_progress}
 
 
+@pytest.mark.caches_off("changes deliverables with QuerySet.update(), which sends no signal to renew the pages")
 def test_no_recent_progress_is_computed_from_the_last_event_or_the_creation(client, call, guideline, moderator):
     limit = Deliverable.STALE_AFTER_DAYS
     Deliverable.objects.update(created_at=aware(limit + 30))
@@ -580,6 +569,7 @@ def count_queries(client, url):
     return len(queries)
 
 
+@pytest.mark.caches_off("counts the queries of a first render, which with the caches on also stores what it computed")
 def test_the_public_page_makes_a_fixed_number_of_queries(client, public_record, call, moderator, guideline, meeting, peer_practice, django_assert_max_num_queries):
     url = reverse("meetings:call_to_action")
     with django_assert_max_num_queries(10):

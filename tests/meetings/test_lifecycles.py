@@ -39,7 +39,8 @@ from meetings import services
 from meetings.models import Confirmation, Deliverable, Endorsement, Participation, Presentation, RecordEvent, UptakeStory
 from practices import services as practice_services
 from tests.fuzz_strategies import read_forms
-from tests.meetings.test_call_to_action import make_call, make_meeting, publish_practice
+from tests.factories import publish_practice
+from tests.meetings.test_call_to_action import make_call, make_meeting
 
 LIFECYCLE = settings(
     max_examples=25,
@@ -1054,8 +1055,8 @@ def test_uptake_stories_lose_nothing_and_show_only_what_is_published(cast_client
         {
             **cast_clients,
             "deliverables": list(Deliverable.objects.filter(mandate__call=call).order_by("pk")),
-            "peer_practices": [publish_practice(country_b, moderator, f"Colombian toolkit {number}") for number in (1, 2)],
-            "own_practice": publish_practice(country_a, moderator, "Kenyan toolkit"),
+            "peer_practices": [publish_practice(country_b, by=moderator, moderator=moderator, title=f"Colombian toolkit {number}") for number in (1, 2)],
+            "own_practice": publish_practice(country_a, by=moderator, moderator=moderator, title="Kenyan toolkit"),
         },
     )
 
@@ -1070,8 +1071,8 @@ def test_meeting_declarations_lose_nothing_and_show_only_what_is_confirmed(cast_
                 "in_preparation": make_meeting("Workshop on SME finance", slug="workshop-finance", published=False, days_ago=30),
             },
             "practices": {
-                "KE": [publish_practice(country_a, moderator, f"Kenyan practice {number}") for number in (1, 2)],
-                "CO": [publish_practice(country_b, moderator, "Colombian practice")],
+                "KE": [publish_practice(country_a, by=moderator, moderator=moderator, title=f"Kenyan practice {number}") for number in (1, 2)],
+                "CO": [publish_practice(country_b, by=moderator, moderator=moderator, title="Colombian practice")],
             },
         },
     )
@@ -1098,8 +1099,8 @@ def test_endorsements_lose_nothing_and_show_only_what_is_confirmed(cast_clients,
 
 def test_saving_a_story_keeps_the_peer_practice_its_country_withdrew_since(client, country_a, country_b, contributor_a, focal_b, moderator):
     make_call()
-    withdrawn = publish_practice(country_b, moderator, "Colombian toolkit")
-    other = publish_practice(country_b, moderator, "Colombian guide")
+    withdrawn = publish_practice(country_b, by=moderator, moderator=moderator, title="Colombian toolkit")
+    other = publish_practice(country_b, by=moderator, moderator=moderator, title="Colombian guide")
     story = services.create_uptake_story(country_a, by=contributor_a, content={"title": "Used the toolkit", "used_practice": withdrawn})
     practice_services.archive_practice(withdrawn, by=focal_b)
     practice_services.archive_practice(other, by=focal_b)

@@ -8,39 +8,28 @@ from django.urls import reverse
 from countries.models import Country, Region
 from practices import services
 from practices.models import Practice
+from tests.factories import publish_practice
 
 URL = "/en/practices/"
-
-
-def publish(country, by, moderator, **content):
-    content.setdefault("summary", "A summary.")
-    content.setdefault("description", "A description.")
-    content.setdefault("level", "national")
-    content.setdefault("themes", ["business-environment"])
-    _practice, revision = services.create_practice(country, by=by, content=content)
-    services.submit_revision(revision, by=by)
-    services.publish_revision(revision, by=moderator, evidence_label=content.pop("evidence", ""))
-    revision.practice.refresh_from_db()
-    return revision.practice
 
 
 @pytest.fixture
 def catalogue(country_a, country_b, focal_a, focal_b, contributor_a, moderator):
     """Published practices in Kenya (Africa) and Colombia (Americas), and some that are not public."""
     practices = {
-        "guarantee": publish(
-            country_a, focal_a, moderator, title="Credit guarantee for small firms", summary="The state guarantees bank loans.",
+        "guarantee": publish_practice(
+            country_a, by=focal_a, moderator=moderator, title="Credit guarantee for small firms", summary="The state guarantees bank loans.",
             themes=["access-to-finance"], instruments=["guarantee-credit-line"], target_groups=["small-enterprises"],
-            implementation_status="ongoing", start_year=2015, end_year=None, evidence="monitored",
+            implementation_status="ongoing", start_year=2015, end_year=None, evidence_label="monitored",
         ),
-        "registry": publish(
-            country_a, focal_a, moderator, title="Online business registry", summary="Register a company online.",
+        "registry": publish_practice(
+            country_a, by=focal_a, moderator=moderator, title="Online business registry", summary="Register a company online.",
             description="Firms register in one day. Access to finance improves once registered.",
             themes=["business-environment", "digital-transformation"], instruments=["digital-platform"],
             implementation_status="completed", start_year=2010, end_year=2014, level="regional",
         ),
-        "fondo": publish(
-            country_b, focal_b, moderator, title="Fondo para pequeñas empresas rurales",
+        "fondo": publish_practice(
+            country_b, by=focal_b, moderator=moderator, title="Fondo para pequeñas empresas rurales",
             summary="Créditos para las pequeñas empresas del campo.", description="El fondo financia a los productores.",
             themes=["access-to-finance", "green-transition"], target_groups=["rural-smallholders"], original_language="es",
             start_year=2020,
@@ -52,7 +41,7 @@ def catalogue(country_a, country_b, focal_a, focal_b, contributor_a, moderator):
         country_b, by=focal_b, content={"title": "Pending guarantee", "summary": "s", "description": "d", "level": "national", "themes": ["access-to-finance"]}
     )
     services.submit_revision(in_review, by=focal_b)
-    archived = publish(country_a, focal_a, moderator, title="Archived finance scheme", themes=["access-to-finance"])
+    archived = publish_practice(country_a, by=focal_a, moderator=moderator, title="Archived finance scheme", themes=["access-to-finance"])
     services.archive_practice(archived, by=focal_a)
     edit = services.start_revision(practices["registry"], by=focal_a)
     services.save_revision(edit, by=focal_a, changes={**edit.content, "title": "Unreviewed registry title"})
@@ -204,12 +193,12 @@ def test_search_ignores_accents_and_knows_spanish_and_french_word_forms(client, 
 
 
 def test_title_matches_rank_above_description_matches(client, catalogue, country_a, focal_a, moderator):
-    publish(country_a, focal_a, moderator, title="Export desk", description="Firms get a guarantee for export credit.")
+    publish_practice(country_a, by=focal_a, moderator=moderator, title="Export desk", description="Firms get a guarantee for export credit.")
     assert titles(client.get(URL, {"q": "guarantee"})) == ["Credit guarantee for small firms", "Export desk"]
 
 
 def test_snippets_highlight_the_words_and_show_the_text_inert(client, catalogue, country_a, focal_a, moderator):
-    publish(country_a, focal_a, moderator, title="Tricky", description="<script>alert(1)</script> The voucher scheme pays advisers.")
+    publish_practice(country_a, by=focal_a, moderator=moderator, title="Tricky", description="<script>alert(1)</script> The voucher scheme pays advisers.")
     page = client.get(URL, {"q": "voucher"}).content.decode()
     assert "<mark>voucher</mark>" in page
     # PostgreSQL's snippets leave tags out; whatever text comes back is escaped.
@@ -238,14 +227,15 @@ def test_an_operator_search_does_what_it_says(client, catalogue):
 # --- Order, pages and bad input ---
 
 
+@pytest.mark.caches_off("changes PracticeFilter.RANKED_MATCHES mid-test, which only a restart does")
 def test_relevance_ranks_the_most_recent_matches_and_says_so(client, country_a, focal_a, moderator, monkeypatch):
     """A word found in nearly every practice would make every page rank them all: the browse page ranks the
     newest RANKED_MATCHES, says so, and offers newest first to go through every match."""
     from practices.filters import PracticeFilter
 
-    publish(country_a, focal_a, moderator, title="Microcredit for women entrepreneurs", summary="Microcredit.")
-    publish(country_a, focal_a, moderator, title="Export help desk", description="Some firms used microcredit.")
-    publish(country_a, focal_a, moderator, title="Microcredit bureau", description="A bureau for lenders.")
+    publish_practice(country_a, by=focal_a, moderator=moderator, title="Microcredit for women entrepreneurs", summary="Microcredit.")
+    publish_practice(country_a, by=focal_a, moderator=moderator, title="Export help desk", description="Some firms used microcredit.")
+    publish_practice(country_a, by=focal_a, moderator=moderator, title="Microcredit bureau", description="A bureau for lenders.")
     monkeypatch.setattr(PracticeFilter, "RANKED_MATCHES", 3)
     response = client.get(URL, {"q": "microcredit"})
     ranked = titles(response)
@@ -269,6 +259,7 @@ def test_relevance_ranks_the_most_recent_matches_and_says_so(client, country_a, 
     assert [item["title"] for item in api["results"]] == ranked
 
 
+@pytest.mark.caches_off("reads the template context of a page asked twice, which a page from memory has none of")
 def test_results_sort_by_title_newest_and_relevance(client, catalogue):
     assert titles(client.get(URL, {"sort": "title"})) == sorted(titles(client.get(URL, {"sort": "title"})))
     newest = titles(client.get(URL))
@@ -302,7 +293,7 @@ def test_year_boxes_offer_the_years_a_practice_may_run_in(client, catalogue):
 
 def test_a_page_number_past_the_end_shows_the_last_page(client, catalogue, country_a, focal_a, moderator):
     for number in range(20):
-        publish(country_a, focal_a, moderator, title=f"Practice {number:02}")
+        publish_practice(country_a, by=focal_a, moderator=moderator, title=f"Practice {number:02}")
     response = client.get(URL, {"page": "99999999", "sort": "title"})
     assert response.status_code == 200 and response.context["page"].number == 2
     assert client.get(URL, {"page": "-1"}).status_code == 200
@@ -311,7 +302,7 @@ def test_a_page_number_past_the_end_shows_the_last_page(client, catalogue, count
 
 def test_pages_keep_the_query(client, catalogue, country_a, focal_a, moderator):
     for number in range(21):
-        publish(country_a, focal_a, moderator, title=f"Practice {number:02}", themes=["green-transition"])
+        publish_practice(country_a, by=focal_a, moderator=moderator, title=f"Practice {number:02}", themes=["green-transition"])
     page = client.get(URL, {"theme": "green-transition", "sort": "title"}).content.decode()
     assert re.search(r'href="/en/practices/\?theme=green-transition&amp;sort=title&amp;page=2"', page)
 
@@ -323,12 +314,13 @@ def test_htmx_gets_the_filters_and_results_only(client, catalogue):
     assert response["Vary"].count("HX-Request") == 1
 
 
+@pytest.mark.caches_off("counts the queries of a first render, which with the caches on also stores what it computed")
 def test_the_browse_page_keeps_a_constant_number_of_queries(client, catalogue, country_a, focal_a, moderator, django_assert_max_num_queries):
     query = {"q": "finance", "level": ["national", "regional"], "region": Region.objects.get(code="002").slug}
     with django_assert_max_num_queries(40) as few:
         assert len(titles(client.get(URL, query))) == 1
     for number in range(15):
-        publish(country_a, focal_a, moderator, title=f"Finance practice {number}", themes=["access-to-finance", "green-transition"])
+        publish_practice(country_a, by=focal_a, moderator=moderator, title=f"Finance practice {number}", themes=["access-to-finance", "green-transition"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(URL, query)
     assert len(titles(response)) == 16

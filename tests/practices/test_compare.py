@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from practices import services
+from tests.factories import publish_practice
 
 CONTENT = {
     "title": "Credit guarantee for women-led SMEs",
@@ -37,9 +38,7 @@ def new_version(practice, by, **changes):
 @pytest.fixture
 def three_versions(country_a, contributor_a, moderator):
     """A practice published twice, with a third version being written."""
-    practice, first = services.create_practice(country_a, by=contributor_a, content=CONTENT)
-    services.submit_revision(first, by=contributor_a)
-    services.publish_revision(first, by=moderator)
+    practice = publish_practice(country_a, by=contributor_a, moderator=moderator, **CONTENT)
     second = new_version(practice, contributor_a, summary="A public guarantee covers 60 % of each loan.")
     services.submit_revision(second, by=contributor_a)
     services.publish_revision(second, by=moderator)
@@ -89,9 +88,7 @@ def test_versions_asked_in_either_order_compare_older_with_newer(client, moderat
 
 
 def test_identical_versions_say_so(client, contributor_a, country_a, moderator):
-    practice, first = services.create_practice(country_a, by=contributor_a, content=CONTENT)
-    services.submit_revision(first, by=contributor_a)
-    services.publish_revision(first, by=moderator)
+    practice = publish_practice(country_a, by=contributor_a, moderator=moderator, **CONTENT)
     new_version(practice, contributor_a)
     client.force_login(contributor_a)
     response = client.get(*url(practice.pk))

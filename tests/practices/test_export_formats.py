@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from practices import opendata
 
-from .test_browse import catalogue, publish  # noqa: F401 (catalogue is a fixture)
+from tests.factories import publish_practice
+
+from .test_browse import catalogue  # noqa: F401 (a fixture)
 from .test_opendata import CSV_URL, XLSX_URL, body, csv_rows, detailed, hidden, workbook_cells, workbook_rows  # noqa: F401 (fixtures)
 
 HOSTILE_TITLE = "Credit scheme;=1+1;end"
@@ -25,8 +27,8 @@ ERROR_VALUE = "#N/A"
 
 @pytest.fixture
 def hostile(country_a, focal_a, moderator):
-    return publish(
-        country_a, focal_a, moderator, title=HOSTILE_TITLE, summary=HOSTILE_SUMMARY, responsible_institution=FORMULA,
+    return publish_practice(
+        country_a, by=focal_a, moderator=moderator, title=HOSTILE_TITLE, summary=HOSTILE_SUMMARY, responsible_institution=FORMULA,
         problem=ERROR_VALUE, start_year=2021,
     )
 
@@ -123,7 +125,7 @@ def test_the_workbook_gives_nothing_unpublished(client, hidden):
 
 
 def test_a_text_a_workbook_cannot_hold_is_marked_or_cut_never_an_error(client, country_a, focal_a, moderator):
-    publish(country_a, focal_a, moderator, title="Bell\x07 and escape\x1b scheme", description="x" * 40_000)
+    publish_practice(country_a, by=focal_a, moderator=moderator, title="Bell\x07 and escape\x1b scheme", description="x" * 40_000)
     response = client.get(XLSX_URL)
     assert response.status_code == 200
     [row] = workbook_rows(response)

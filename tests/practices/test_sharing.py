@@ -21,6 +21,7 @@ from countries.views import PracticeCounts
 from practices import services
 from practices.models import CoOwnership, Practice, ReviewEvent
 from tests.conftest import make_member
+from tests.factories import publish_practice
 
 TITLE = "Credit guarantee for women-led firms"
 COMPLETE = {
@@ -36,10 +37,7 @@ Action = ReviewEvent.Action
 @pytest.fixture
 def practice(country_a, contributor_a, moderator):
     """Kenya's published practice."""
-    _practice, revision = services.create_practice(country_a, by=contributor_a, content=COMPLETE)
-    services.submit_revision(revision, by=contributor_a)
-    services.publish_revision(revision, by=moderator)
-    return Practice.objects.get(pk=revision.practice_id)
+    return publish_practice(country_a, by=contributor_a, moderator=moderator, **COMPLETE)
 
 
 @pytest.fixture
