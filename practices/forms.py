@@ -275,7 +275,8 @@ class AttachmentForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        check_document(upload)
+        # Checked once, here, so the field shows the reason; the service takes the result.
+        self.checked = check_document(upload)
         return upload
 
 

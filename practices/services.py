@@ -402,9 +402,13 @@ def restore_practice(practice, *, by, note=""):
 # --- Documents ---
 
 
-def add_attachment(revision, *, by, upload, title):
-    """Store a checked document and list it in the version being written."""
-    checked = check_document(upload)
+def add_attachment(revision, *, by, upload, title, checked=None):
+    """Store a checked document and list it in the version being written.
+
+    `checked` is check_document's answer when the form already asked it (the check reads the whole
+    file under its byte budget: once is enough).
+    """
+    checked = checked or check_document(upload)
     with transaction.atomic():
         revision = _lock_for_writing(revision, by)
         attachment = Attachment.objects.create(

@@ -269,7 +269,9 @@ def attachment_add(request, country, membership, pk):
         return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
     if form.is_valid():
         try:
-            services.add_attachment(revision, by=request.user, upload=form.cleaned_data["file"], title=form.cleaned_data["title"])
+            services.add_attachment(
+                revision, by=request.user, upload=form.cleaned_data["file"], title=form.cleaned_data["title"], checked=form.checked
+            )
         except ValidationError as error:
             form.add_error("file", error)
         else:
@@ -464,19 +466,24 @@ def practice_revise(request, country, membership, pk):
     return redirect("practices:practice_edit", iso2=country.iso2, pk=practice.pk)
 
 
+def _archive_or_restore(request, country, pk, *, allowed, change, done):
+    # A co-owner's focal point reaches the practice but does not answer for it.
+    require(allowed(request.user, _team_practice(country, pk)))
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _act(request, country, pk, lambda practice: change(practice, by=request.user, note=note), done)
+
+
 @workspace_view(manage=True)
 @require_POST
 def practice_archive(request, country, membership, pk):
-    # A co-owner's focal point reaches the practice but does not answer for it.
-    require(may_archive(request.user, _team_practice(country, pk)))
-    form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _act(
+    return _archive_or_restore(
         request,
         country,
         pk,
-        lambda practice: services.archive_practice(practice, by=request.user, note=note),
-        _("The practice is archived: it is no longer public. It can be restored from this page."),
+        allowed=may_archive,
+        change=services.archive_practice,
+        done=_("The practice is archived: it is no longer public. It can be restored from this page."),
     )
 
 
@@ -484,15 +491,8 @@ def practice_archive(request, country, membership, pk):
 @require_POST
 def practice_restore(request, country, membership, pk):
     """The owner's focal point (or ITC) makes an archived practice public again."""
-    require(may_restore(request.user, _team_practice(country, pk)))
-    form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _act(
-        request,
-        country,
-        pk,
-        lambda practice: services.restore_practice(practice, by=request.user, note=note),
-        _("The practice is public again."),
+    return _archive_or_restore(
+        request, country, pk, allowed=may_restore, change=services.restore_practice, done=_("The practice is public again.")
     )
 
 

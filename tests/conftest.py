@@ -17,6 +17,8 @@ from django.utils import timezone, translation
 
 from countries import pagecache
 from countries.models import MODERATORS_GROUP, Country, Membership, User
+from practices.models import RevisionSave
+from smeplatform.warm import warm_after_a_public_change
 
 PASSWORD = "correct-horse-battery-staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -35,8 +37,6 @@ def _changes_committed(**kwargs):
     The test's transaction never commits, so the content generation would never move (countries/pagecache.py).
     The counting that follows a change is the task worker's (smeplatform.warm), not this request's: left out.
     """
-    from smeplatform.warm import warm_after_a_public_change
-
     bumps = [
         (callback, robust)
         for connection in connections.all(initialized_only=True)
@@ -180,6 +180,4 @@ def has_totp(user):
 
 def edit_base(practice):
     """The `base` an edit form of the practice's open version carries: the save it was opened from."""
-    from practices.models import RevisionSave
-
     return RevisionSave.objects.filter(revision__practice=practice).order_by("-id").values_list("pk", flat=True).first()
