@@ -103,6 +103,11 @@ def require(allowed):
         raise PermissionDenied
 
 
+def may_see_contacts(user):
+    """The contact person of a published practice: shown to the community (delegates and ITC), never to the public."""
+    return user.is_authenticated and (is_moderator(user) or membership_of(user) is not None)
+
+
 def may_moderate(user):
     """ITC's own work: review and publish, meetings and their records, imports, confirmations."""
     return is_moderator(user)
@@ -133,7 +138,8 @@ def is_focal_point_of(user, country_id):
 
 
 def may_speak_for_country(user, country_id):
-    """Commit a country: invite to its team, declare its participation or endorsement. Its focal points, and ITC."""
+    """Commit a country: manage its team (invite, change roles, remove) and profile, declare its participation
+    or endorsement. Its focal points, and ITC."""
     return is_moderator(user) or is_focal_point_of(user, country_id)
 
 
@@ -173,3 +179,17 @@ def may_answer_share(user, co_ownership):
 def may_leave(user, co_ownership):
     """Take a co-owner country off a practice it co-owns: that country's focal points and ITC."""
     return may_speak_for_country(user, co_ownership.country_id)
+
+
+def may_translate(user, practice):
+    """Start a translation of a published practice: ITC, its own team, or any delegate who volunteers."""
+    if not practice.is_published:
+        return False
+    return is_moderator(user) or (user.is_authenticated and user.is_active and membership_of(user) is not None)
+
+
+def may_write_translation(user, translation):
+    """Write, submit or discard a translation: whoever started it, the practice's team, and ITC."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return translation.translated_by_id == user.pk or may_write_practice(user, translation.practice)

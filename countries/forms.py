@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from .languages import active_language
 from .models import Country, Membership, User
 
 
@@ -116,7 +117,18 @@ class CountryProfileForm(forms.ModelForm):
     class Meta:
         model = Country
         fields = list(Country.PROFILE_FIELDS)
-        widgets = {"policy_overview": forms.Textarea(attrs={"rows": 8})}
+        widgets = {"policy_overview": forms.Textarea(attrs={"rows": 8}), "profile_language": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Not given, the profile keeps its language.
+        self.fields["profile_language"].required = False
+        if not (self.instance.responsible_institution or self.instance.policy_overview):
+            # A profile not written yet is taken to be written in the language its writer reads the site in.
+            self.initial["profile_language"] = active_language()
+
+    def clean_profile_language(self):
+        return self.cleaned_data["profile_language"] or self.instance.profile_language
 
 
 class SignInForm(LoginForm):

@@ -8,7 +8,41 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .languages import LANGUAGE_CODES
+
 MODERATORS_GROUP = "ITC moderators"
+
+
+class ReviewedRecord:
+    """A record ITC reviews (a practice's version, a translation, an uptake story): its states asked by
+    name, so templates compare no status. The model names EDITABLE_STATUSES and IN_REVIEW_STATUSES."""
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def is_in_review(self):
+        return self.status in self.IN_REVIEW_STATUSES
+
+
+class PublicWhen(models.QuerySet):
+    """The records of a model that are public in one state only, said once.
+
+    `public_when = (field, value)`: the model's public queryset method (`published()`, `public()`,
+    `confirmed()`, `current()`) filters by it, lookups across a relation use `public_lookup("practice")`,
+    and the page cache reads the same pair to tell a change visitors can see from one they cannot
+    (countries/pagecache.py).
+    """
+
+    public_when = None
+
+    def in_public_state(self):
+        return self.filter(**self.public_lookup())
+
+    def public_lookup(self, through=""):
+        field, value = self.public_when
+        return {f"{through}__{field}" if through else field: value}
 
 
 def localized(obj, field):
@@ -194,6 +228,11 @@ class Country(models.Model):
     website = models.URLField(_("website"), blank=True, max_length=300)
     public_contact_name = models.CharField(_("public contact name"), max_length=150, blank=True)
     public_contact_email = models.EmailField(_("public contact e-mail"), blank=True)
+    # The profile is written in one language, which the country page names.
+    profile_language = models.CharField(
+        _("language of the profile"), max_length=2, choices=settings.LANGUAGES, default="en",
+        help_text=_("The language the profile's texts are written in."),
+    )
     profile_updated_at = models.DateTimeField(_("profile updated"), null=True, blank=True)
 
     objects = CountryQuerySet.as_manager()
@@ -204,12 +243,14 @@ class Country(models.Model):
         "website",
         "public_contact_name",
         "public_contact_email",
+        "profile_language",
     )
 
     class Meta:
         verbose_name = _("country")
         verbose_name_plural = _("countries")
         ordering = ["name_en"]
+        constraints = [models.CheckConstraint(condition=models.Q(profile_language__in=LANGUAGE_CODES), name="country_profile_language_valid")]
 
     def __str__(self):
         return self.name

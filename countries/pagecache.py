@@ -8,10 +8,14 @@ reads the generation once (one small query); a page rendered under an older gene
 served again, in any worker, so a published practice appears at once everywhere. Pages also expire
 after PAGE_CACHE_SECONDS, for what changes with time alone (a meeting passing from upcoming to past).
 
-PAGE_CACHE=false turns the pages off, DATA_CACHE=false the memos. Only what may be shared is stored:
-GET requests without a session or messages cookie, answered 200 with no cookie set, no CSRF token
-used and no `private`/`no-store` cache control. The same generation keys other per-worker caches of
-public data (counts, vocabulary, page contexts and rendered fragments: `memoized`, `{% memo %}`).
+Every store is one of Django's caches (settings.CACHES): the pages in the worker's "pages" cache,
+the memos of public data (counts, vocabulary, page contexts: `memoized`) and the rendered fragments
+(Django's `{% cache %}` tag, varied on the generation: smeplatform.context_processors.fragments) in
+its "memos" cache, the memos worth sharing between workers also in the "public" cache.
+
+PAGE_CACHE=false turns the pages off, DATA_CACHE=false the memos and fragments. Only what may be
+shared is stored: GET requests without a session or messages cookie, answered 200 with no cookie set,
+no CSRF token used and no `private`/`no-store` cache control.
 
 It lives in countries, the lowest layer (pyproject.toml, [tool.importlinter]), because every app's
 pages memoize through it; it imports no app. What must happen after a public change and needs the
@@ -20,14 +24,14 @@ upper layers (smeplatform.warm counting for the first visitors) listens to `cont
 
 import hashlib
 import threading
-import time
 import uuid
-from collections import OrderedDict
 from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import DisallowedHost
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -39,6 +43,11 @@ GENERATION_KEY = "content-generation"
 # The generation lives in the default cache, beside the security state no visitor can fill; the shared
 # memos, one row per browse query a visitor makes up, in this one (settings.CACHES).
 PUBLIC_CACHE = "public"
+# Each worker's own memory (settings.CACHES): visitors' pages; memos and rendered fragments.
+PAGE_CACHE = "pages"
+MEMO_CACHE = "memos"
+# What the memos and fragments use with DATA_CACHE=false: a cache that keeps nothing.
+NO_CACHE = "off"
 # Apps whose records the public pages show.
 CONTENT_APPS = ("countries", "practices", "meetings")
 # Records no public page shows: their changes keep the cache (tests/test_page_cache.py renders every
@@ -55,17 +64,12 @@ PRIVATE_MODELS = {
     "practices.coownership",  # a proposal shows nowhere public; once accepted, the practice's countries change
     "meetings.recordevent",
 }
-# Records public in some states only: (field, public values). A change is public when the record
-# was or is in one of them: a delegate saving a draft or staff declining a declaration keep the
-# visitors' pages; publishing, unpublishing and editing what is public renew them.
-PUBLIC_WHEN = {
-    "practices.practice": ("status", {"published"}),
-    "meetings.meeting": ("is_published", {True}),
-    "meetings.participation": ("status", {"confirmed"}),
-    "meetings.presentation": ("status", {"confirmed"}),
-    "meetings.endorsement": ("status", {"confirmed"}),
-    "meetings.uptakestory": ("status", {"published"}),
-}
+# Records public in some states only: label -> (field, public values), read from the models' own
+# querysets (countries.models.PublicWhen: `public_when`, the pair their published()/public() filter by)
+# when the signals are connected. A change is public when the record was or is in that state: a
+# delegate saving a draft or staff declining a declaration keep the visitors' pages; publishing,
+# unpublishing and editing what is public renew them.
+PUBLIC_WHEN = {}
 _WAS_PUBLIC = "_pagecache_was_public"
 
 _request_generation = ContextVar("content_generation", default=None)
@@ -169,9 +173,16 @@ class BumpOnCommit:
         bump()
 
 
+def _public_when(model):
+    public_when = getattr(model._default_manager._queryset_class, "public_when", None)
+    return None if public_when is None else (public_when[0], {public_when[1]})
+
+
 def connect_signals():
     for app in CONTENT_APPS:
         for model in apps.get_app_config(app).get_models():
+            if (public_when := _public_when(model)) is not None:
+                PUBLIC_WHEN[model._meta.label_lower] = public_when
             if model._meta.label_lower in PUBLIC_WHEN:
                 pre_save.connect(_before_save, sender=model, dispatch_uid=f"pagecache-before-{model._meta.label}")
             post_save.connect(_changed, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
@@ -181,60 +192,69 @@ def connect_signals():
                 m2m_changed.connect(_changed, sender=through, dispatch_uid=f"pagecache-m2m-{through._meta.label}")
 
 
-class LRU:
-    """A bounded, per-worker store (pages, memos): the least recently used entry goes first."""
+class WorkerMemoCache(LocMemCache):
+    """Django's local-memory cache (least recently used first, MAX_ENTRIES, timeouts) keeping each
+    value itself rather than a pickled copy: the backend of each worker's memos (settings.CACHES).
 
-    def __init__(self, max_entries):
-        self.max_entries = max_entries
-        self.entries = OrderedDict()
+    A memo holds model instances with what was read with them, and querysets read a page at a time
+    (a region's practices): pickling would copy them at every request, or read a queryset whole.
+    Every request of the worker gets the same objects, so none may change them (`dict(memo)` first).
+    """
 
-    def get(self, key):
-        entry = self.entries.get(key)
-        if entry is None:
-            return None
-        value, expires = entry
-        if expires is not None and expires < time.monotonic():
-            del self.entries[key]
-            return None
-        self.entries.move_to_end(key)
-        return value
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._set(key, value, timeout)
+                return True
+            return False
 
-    def set(self, key, value, seconds=None):
-        self.entries[key] = (value, None if seconds is None else time.monotonic() + seconds)
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.max_entries:
-            self.entries.popitem(last=False)
+    def get(self, key, default=None, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._delete(key)
+                return default
+            self._cache.move_to_end(key, last=False)
+            return self._cache[key]
 
-    def clear(self):
-        self.entries.clear()
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            self._set(key, value, timeout)
+
+    incr = BaseCache.incr  # LocMemCache's unpickles
 
 
-_memos = LRU(256)
+def fragment_cache():
+    """The cache of rendered fragments, `{% cache … using=fragment_cache %}`: none with DATA_CACHE=false.
+
+    Read at each page, like DATA_CACHE by `memoized`, so a test (or the benchmark) switches both at once."""
+    return MEMO_CACHE if settings.DATA_CACHE else NO_CACHE
 
 
 def memoized(name, compute, *parts, shared=False):
     """compute() once per content generation and `parts` in this worker (for public data only).
 
     With `shared`, also kept in the public shared cache, so the first worker to compute it spares the others.
-    Off with DATA_CACHE=false (and in tests), so "uncached" measures the real work.
+    Off with DATA_CACHE=false, so "uncached" measures the real work.
     """
     if not settings.DATA_CACHE:
         return compute()
-    key = (name, generation(), *parts)
-    value = _memos.get(key)
+    key = "memo:" + hashlib.sha256(repr((name, generation(), *parts)).encode()).hexdigest()
+    memos = caches[MEMO_CACHE]
+    value = memos.get(key)
     if value is None:
-        shared_key = "memo:" + hashlib.sha256(repr(key).encode()).hexdigest() if shared else None
-        value = caches[PUBLIC_CACHE].get(shared_key) if shared else None
+        value = caches[PUBLIC_CACHE].get(key) if shared else None
         if value is None:
             value = compute()
             if shared:
-                caches[PUBLIC_CACHE].set(shared_key, value, settings.PAGE_CACHE_SECONDS)
+                caches[PUBLIC_CACHE].set(key, value, settings.PAGE_CACHE_SECONDS)
         # Also bounded in time, for what changes with time alone (the next meeting, "no recent progress").
-        _memos.set(key, value, settings.PAGE_CACHE_SECONDS)
+        memos.set(key, value, settings.PAGE_CACHE_SECONDS)
     return value
 
 
-_pages = LRU(512)
 UNCACHEABLE_PREFIXES = ("/admin/", "/healthz", "/static/", "/media/")
 UNCACHEABLE_SEGMENTS = ("/accounts/", "/workspace/", "/staff/", "/invitations/")
 
@@ -267,7 +287,7 @@ def _key(request):
             request.scheme,
         )
     )
-    return (generation(), hashlib.sha256(parts.encode()).hexdigest())
+    return f"page:{generation()}:{hashlib.sha256(parts.encode()).hexdigest()}"
 
 
 class AnonymousPageCacheMiddleware:
@@ -293,7 +313,8 @@ class AnonymousPageCacheMiddleware:
             # The generation cannot be read: the request goes on uncached, to fail where every page does
             # (the 503 page with the headers of every middleware, smeplatform.middleware.DatabaseUnavailableMiddleware).
             return self.get_response(request)
-        stored = _pages.get(key)
+        pages = caches[PAGE_CACHE]
+        stored = pages.get(key)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status)
@@ -304,12 +325,12 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         if _cacheable_response(request, response):
-            _pages.set(key, (response.status_code, list(response.headers.items()), response.content), settings.PAGE_CACHE_SECONDS)
+            pages.set(key, (response.status_code, list(response.headers.items()), response.content), settings.PAGE_CACHE_SECONDS)
             response.headers["X-Page-Cache"] = "miss"
         return response
 
 
 def clear_worker_caches():
-    """For tests: forget this worker's pages and memos."""
-    _pages.clear()
-    _memos.clear()
+    """For tests: forget this worker's pages, memos and fragments."""
+    caches[PAGE_CACHE].clear()
+    caches[MEMO_CACHE].clear()

@@ -66,10 +66,9 @@ def invite_delegate(*, country, email, role, by, request=None):
     The e-mail with the link is sent once the transaction commits.
     """
     email = User.objects.normalize_email(email).strip().lower()
+    require(may_speak_for_country(by, country.pk))
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a role.")})
-    if not may_speak_for_country(by, country.pk):
-        raise ValidationError(_("Only the country's focal points and ITC staff can invite people."))
     with transaction.atomic():
         existing = Membership.objects.select_related("country").filter(user__email__iexact=email).first()
         if existing is not None and existing.country_id == country.id:
@@ -120,12 +119,11 @@ def invite_delegate(*, country, email, role, by, request=None):
 
 def resend_invitation(invitation, *, by, request=None):
     """Send a fresh link for a pending or expired invitation; the old link stops working."""
+    require(may_speak_for_country(by, invitation.country_id))
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.status != Invitation.Status.PENDING:
             raise ValidationError(_("Only an invitation that has not been accepted or revoked can be sent again."))
-        if not may_speak_for_country(by, invitation.country_id):
-            raise ValidationError(_("Only the country's focal points and ITC staff can invite people."))
         token = _new_token()
         invitation.token_hash = hash_token(token)
         invitation.expires_at = timezone.now() + settings.SME_INVITATION_MAX_AGE
@@ -141,12 +139,11 @@ def resend_invitation(invitation, *, by, request=None):
 
 
 def revoke_invitation(invitation, *, by):
+    require(may_speak_for_country(by, invitation.country_id))
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.status != Invitation.Status.PENDING:
             raise ValidationError(_("This invitation has already been accepted or revoked."))
-        if not may_speak_for_country(by, invitation.country_id):
-            raise ValidationError(_("Only the country's focal points and ITC staff can invite people."))
         invitation.status = Invitation.Status.REVOKED
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["status", "revoked_at"])
@@ -249,6 +246,7 @@ def _would_leave_no_focal_point(team, changed_pk):
 
 
 def change_role(membership, *, role, by):
+    require(may_speak_for_country(by, membership.country_id))
     if role not in Membership.Role.values:
         raise ValidationError(_("Choose a role."))
     with transaction.atomic():
@@ -281,6 +279,7 @@ def change_role(membership, *, role, by):
 
 
 def remove_member(membership, *, by):
+    require(may_speak_for_country(by, membership.country_id))
     with transaction.atomic():
         team = _lock_team(membership.country)
         membership = next((m for m in team if m.pk == membership.pk), None)
@@ -333,9 +332,11 @@ def hand_over_focal_point(country, *, to, by):
 
 def update_profile(country, *, data, by):
     """Save the public profile fields in `data` (cleaned form data); record which changed."""
+    require(may_speak_for_country(by, country.pk))
     with transaction.atomic():
         country = Country.objects.select_for_update().get(pk=country.pk)
-        changed = [field for field in Country.PROFILE_FIELDS if getattr(country, field) != data[field]]
+        # A field not given (the language, for a caller that does not set it) is kept.
+        changed = [field for field in Country.PROFILE_FIELDS if field in data and getattr(country, field) != data[field]]
         if not changed:
             return country
         for field in changed:

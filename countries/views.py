@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from meetings.models import Confirmation, UptakeStory
-from practices.figures import moderation_figures
-from practices.models import Practice
+from meetings.models import UptakeStory
+from practices.figures import PracticeCounts, moderation_figures
+from practices.models import Practice, PracticeTranslation
 
 from . import pagecache, services
 from .access import is_country_code, is_moderator, may_manage, membership_of, staff_view, workspace_view
@@ -89,23 +89,25 @@ def _practices_by_theme(country):
     """The country's published practices by theme: the newest few of each, and how many there are.
 
     One query however many practices the country has (a row number per theme, in the database);
-    the browse page, filtered by country and theme, lists them all.
+    the browse page, filtered by country and theme, lists them all. With what the page needs to give
+    titles and summaries in the reader's language (its template reads them: practices_in_reader_language).
     """
     ThemeLink = Practice.themes.through
     listed = Practice.countries.through.objects.filter(country=country, practice=OuterRef("practice"))
     links = (
-        ThemeLink.objects.filter(Exists(listed), practice__status=Practice.Status.PUBLISHED)
+        ThemeLink.objects.filter(Exists(listed), **Practice.objects.public_lookup("practice"))
         .annotate(
             row=Window(RowNumber(), partition_by=F("theme"), order_by=[F("practice__published_at").desc(), F("practice").desc()]),
             total=Window(Count("*"), partition_by=F("theme")),
+            **PracticeTranslation.objects.reading_annotations(get_language(), practice="practice"),
         )
         .filter(row__lte=COUNTRY_PRACTICES_PER_THEME)
         .select_related("practice", "theme")
     )
     themes = {}
     for link in links:
-        entry = themes.setdefault(link.theme, {"theme": link.theme, "practices": [], "total": link.total})
-        entry["practices"].append(link.practice)
+        entry = themes.setdefault(link.theme, {"theme": link.theme, "links": [], "total": link.total})
+        entry["links"].append(link)
     return {
         "practice_count": PracticeCounts.current().per_country.get(country.pk, 0),
         "themes": sorted(themes.values(), key=lambda entry: (entry["theme"].position, entry["theme"].name)),
@@ -128,11 +130,13 @@ def _country_context(iso2):
     context["presentations_given"] = (
         country.presentations.public()
         .select_related("meeting")
-        .prefetch_related(Prefetch("practices", queryset=Practice.objects.published().order_by("title")))
+        .prefetch_related(
+            Prefetch("practices", queryset=Practice.objects.published().annotate(**PracticeTranslation.objects.reading_annotations(get_language())).order_by("title"))
+        )
         .order_by("-meeting__starts_at", "pk")
     )
     # The Call to Action: the endorsements ITC confirmed and the published uptake stories.
-    context["endorsements"] = country.endorsements.filter(status=Confirmation.CONFIRMED).select_related("call", "meeting").order_by("call__adopted_on")
+    context["endorsements"] = country.endorsements.confirmed().select_related("call", "meeting").order_by("call__adopted_on")
     context["uptake_stories"] = UptakeStory.objects.published().filter(country=country).select_related("used_deliverable", "used_practice__owner")
     for key in ("meetings_attended", "presentations_given", "endorsements", "uptake_stories"):
         context[key] = list(context[key])
@@ -434,46 +438,6 @@ def world_map():
         return json.load(handle)
 
 
-REGION_LEVELS = ("region", "subregion", "intermediate_region")
-
-
-class PracticeCounts:
-    """Published practices per country and per region (any level), counted in the database.
-
-    A practice shared by two countries counts for each of them, and once for a region holding
-    both. Two queries whatever the number of practices; kept by the worker until anything public
-    changes (countries.pagecache).
-    """
-
-    def __init__(self):
-        listed = Practice.countries.through.objects.filter(practice__status=Practice.Status.PUBLISHED)
-        parts = [
-            listed.annotate(kind=Value(kind), place=F(path)).values("kind", "place").annotate(n=counted).order_by()
-            for kind, path, counted in (
-                ("country", "country", Count("*")),
-                *((("region", f"country__{level}", Count("practice", distinct=True)) for level in REGION_LEVELS)),
-            )
-        ]
-        self.per_country, self.per_region = {}, {}
-        for kind, place, n in parts[0].union(*parts[1:], all=True).values_list("kind", "place", "n"):
-            if place is not None:
-                (self.per_country if kind == "country" else self.per_region)[place] = n
-
-    @classmethod
-    def current(cls):
-        return pagecache.memoized("practice-counts", cls, shared=True)
-
-    def figures(self, countries, region):
-        """Set country.practice_count on each country; the figures of the region they make up."""
-        for country in countries:
-            country.practice_count = self.per_country.get(country.pk, 0)
-        return {
-            "countries": len(countries),
-            "participating": sum(1 for country in countries if country.is_participating),
-            "practices": self.per_region.get(region.pk, 0),
-        }
-
-
 def _places_below(country, region):
     """The regions of a country below `region`, from the widest."""
     levels = [level for level in (country.region, country.subregion, country.intermediate_region) if level]
@@ -597,6 +561,8 @@ def _region_context(slug):
         Practice.objects.published()
         .filter(Exists(listed_here))
         .select_related("owner")
+        # Titles in the reader's language, read with each page (the template's in_reader_language).
+        .annotate(**PracticeTranslation.objects.reading_annotations(get_language()))
         .order_by("-published_at", "-pk")
     )
     return {

@@ -12,6 +12,10 @@ in 2027.
 What it does not say (exact dates of the later meetings, which 60 countries endorsed, what each
 country presented, the Call to Action's own wording) is sample data: marked `is_sample`, and the
 pages say so.
+
+The Call to Action and the meetings of 2025 and 2026 are given in English, French and Spanish; the
+technical meeting of April is in English only, so that its pages show the "available in English
+only" notice to French and Spanish readers.
 """
 
 from datetime import date, datetime, time
@@ -51,6 +55,8 @@ def load_community_record(*, by):
     ministerial = _meeting(
         "global-sme-ministerial-meeting-2025",
         title="First Global SME Ministerial Meeting",
+        title_fr="Première Réunion ministérielle mondiale sur les PME",
+        title_es="Primera Reunión Ministerial Mundial sobre las pymes",
         kind=Meeting.Kind.MINISTERIAL,
         format=Meeting.Format.IN_PERSON,
         starts_at=at(date(2025, 7, 22), 9, JOHANNESBURG),
@@ -58,13 +64,22 @@ def load_community_record(*, by):
         time_zone="Africa/Johannesburg",
         place="Johannesburg, South Africa",
         description="The first meeting of the ministers responsible for SME policy, convened with the International Trade Centre.",
+        description_fr="La première réunion des ministres chargés de la politique des PME, organisée avec le Centre du commerce international.",
+        description_es="La primera reunión de los ministros responsables de la política de pymes, convocada con el Centro de Comercio Internacional.",
         outcome="60 countries endorsed the **Call to Action**, which mandates ITC to deliver expertise and advocacy for the SME sector.",
+        outcome_fr="60 pays ont approuvé l'**Appel à l'action**, qui charge le CCI d'apporter son expertise et son plaidoyer au secteur des PME.",
+        outcome_es=(
+            "60 países respaldaron el **Llamado a la Acción**, que encomienda al ITC aportar conocimientos especializados "
+            "y promoción en favor del sector de las pymes."
+        ),
         is_sample=False,
         created_by=by,
     )
     technical = _meeting(
         "technical-meeting-2026-1",
         title="First technical meeting of officials, 2026",
+        title_fr="Première réunion technique des fonctionnaires, 2026",
+        title_es="Primera reunión técnica de funcionarios, 2026",
         kind=Meeting.Kind.TECHNICAL,
         format=Meeting.Format.VIRTUAL,
         # The record does not give the day: the date shown is an example.
@@ -77,17 +92,46 @@ def load_community_record(*, by):
             "Türkiye, Kenya, Cameroon and Armenia presented their work, and Iraq told how it used the NDC guideline.\n\n"
             "*The date shown is an example: the record does not give it.*"
         ),
+        description_fr=(
+            "Des fonctionnaires de plus de 70 pays se sont réunis en ligne. Le CCI a lancé cette plateforme et présenté sa "
+            "stratégie d'accès au financement et sa ligne directrice pour les contributions déterminées au niveau national (CDN). "
+            "La Türkiye, le Kenya, le Cameroun et l'Arménie ont présenté leurs travaux, et l'Iraq a expliqué comment il a utilisé "
+            "la ligne directrice sur les CDN.\n\n"
+            "*La date indiquée est un exemple : le compte rendu ne la donne pas.*"
+        ),
+        description_es=(
+            "Funcionarios de más de 70 países se reunieron en línea. El ITC lanzó esta plataforma y presentó su estrategia de "
+            "acceso a la financiación y su guía para las contribuciones determinadas a nivel nacional (CDN). Türkiye, Kenya, "
+            "el Camerún y Armenia presentaron su trabajo, e Iraq explicó cómo utilizó la guía sobre las CDN.\n\n"
+            "*La fecha indicada es un ejemplo: el registro no la indica.*"
+        ),
         outcome="The SME Policy Knowledge Sharing Platform was launched.",
+        outcome_fr="La Plateforme de partage des connaissances sur les politiques en faveur des PME a été lancée.",
+        outcome_es="Se lanzó la Plataforma de intercambio de conocimientos sobre políticas para las pymes.",
         delegates_count=120,
         is_sample=True,
         created_by=by,
     )
     if not technical.agenda.exists():
-        for position, (hour, title) in enumerate(
-            [(14, "Launch of the SME Policy Knowledge Sharing Platform"), (14, "ITC's access-to-finance strategy"),
-             (15, "ITC's guideline for Nationally Determined Contributions"), (15, "Country presentations"), (16, "Uptake: Iraq")],
+        for position, (hour, title, title_fr, title_es) in enumerate(
+            [
+                (14, "Launch of the SME Policy Knowledge Sharing Platform",
+                 "Lancement de la Plateforme de partage des connaissances sur les politiques en faveur des PME",
+                 "Lanzamiento de la Plataforma de intercambio de conocimientos sobre políticas para las pymes"),
+                (14, "ITC's access-to-finance strategy", "La stratégie d'accès au financement du CCI",
+                 "La estrategia de acceso a la financiación del ITC"),
+                (15, "ITC's guideline for Nationally Determined Contributions",
+                 "La ligne directrice du CCI pour les contributions déterminées au niveau national",
+                 "La guía del ITC para las contribuciones determinadas a nivel nacional"),
+                (15, "Country presentations", "Présentations des pays", "Presentaciones de los países"),
+                (16, "Uptake: Iraq", "Mise en œuvre : l'Iraq", "Aplicación: Iraq"),
+            ],
         ):
-            AgendaItem.objects.create(meeting=technical, position=position, title=title, starts_at=at(date(2026, 2, 10), hour, GENEVA))
+            AgendaItem.objects.create(
+                meeting=technical, position=position, title=title, title_fr=title_fr, title_es=title_es,
+                starts_at=at(date(2026, 2, 10), hour, GENEVA),
+            )
+    # In English only: its pages tell French and Spanish readers so.
     april = _meeting(
         "technical-meeting-2027-04",
         title="Technical meeting of officials, April",
@@ -103,12 +147,16 @@ def load_community_record(*, by):
     _meeting(
         "global-sme-ministerial-meeting-2027",
         title="Second Global SME Ministerial Meeting",
+        title_fr="Deuxième Réunion ministérielle mondiale sur les PME",
+        title_es="Segunda Reunión Ministerial Mundial sobre las pymes",
         kind=Meeting.Kind.MINISTERIAL,
         format=Meeting.Format.IN_PERSON,
         starts_at=at(date(2027, 10, 5), 9, GENEVA),
         ends_at=at(date(2027, 10, 6), 17, GENEVA),
         time_zone="Europe/Zurich",
         description="The second meeting of the ministers, in 2027.\n\n*Date and place are examples: to be announced by ITC.*",
+        description_fr="La deuxième réunion des ministres, en 2027.\n\n*La date et le lieu sont des exemples : ils seront annoncés par le CCI.*",
+        description_es="La segunda reunión de los ministros, en 2027.\n\n*La fecha y el lugar son ejemplos: el ITC los anunciará.*",
         is_sample=True,
         created_by=by,
     )
@@ -117,12 +165,30 @@ def load_community_record(*, by):
         slug="johannesburg-2025",
         defaults={
             "title": "Call to Action of the Global SME Ministerial Meeting",
+            "title_fr": "Appel à l'action de la Réunion ministérielle mondiale sur les PME",
+            "title_es": "Llamado a la Acción de la Reunión Ministerial Mundial sobre las pymes",
             "text": (
                 "*A summary for the demo; the official text is ITC's.*\n\n"
                 "The ministers call for stronger policies for small and medium-sized enterprises along three pillars: "
                 "access to finance, digital transformation and the green transition. They mandate the International Trade "
                 "Centre to provide **expertise** (an access-to-finance strategy; a guideline for Nationally Determined "
                 "Contributions on carbon emissions) and **advocacy** to raise the political significance of the SME sector."
+            ),
+            "text_fr": (
+                "*Un résumé pour la démonstration ; le texte officiel est celui du CCI.*\n\n"
+                "Les ministres appellent à renforcer les politiques en faveur des petites et moyennes entreprises autour de trois "
+                "piliers : l'accès au financement, la transformation numérique et la transition verte. Ils chargent le Centre du "
+                "commerce international d'apporter son **expertise** (une stratégie d'accès au financement ; une ligne directrice pour "
+                "les contributions déterminées au niveau national sur les émissions de carbone) et son **plaidoyer** pour accroître le "
+                "poids politique du secteur des PME."
+            ),
+            "text_es": (
+                "*Un resumen para la demostración; el texto oficial es el del ITC.*\n\n"
+                "Los ministros piden políticas más sólidas para las pequeñas y medianas empresas en torno a tres pilares: el acceso "
+                "a la financiación, la transformación digital y la transición verde. Encomiendan al Centro de Comercio Internacional "
+                "aportar **conocimientos especializados** (una estrategia de acceso a la financiación; una guía para las contribuciones "
+                "determinadas a nivel nacional sobre las emisiones de carbono) y **promoción** para elevar la relevancia política del "
+                "sector de las pymes."
             ),
             "adopted_on": date(2025, 7, 24),
             "adopted_at": ministerial,
@@ -134,33 +200,58 @@ def load_community_record(*, by):
 
     expertise, _ = Mandate.objects.update_or_create(
         call=call, kind=Mandate.Kind.EXPERTISE,
-        defaults={"title": "Expertise", "position": 1, "description": "ITC provides expertise to the countries of the community."},
+        defaults={
+            "title": "Expertise", "title_fr": "Expertise", "title_es": "Conocimientos especializados", "position": 1,
+            "description": "ITC provides expertise to the countries of the community.",
+            "description_fr": "Le CCI apporte son expertise aux pays de la communauté.",
+            "description_es": "El ITC aporta sus conocimientos especializados a los países de la comunidad.",
+        },
     )
     advocacy, _ = Mandate.objects.update_or_create(
         call=call, kind=Mandate.Kind.ADVOCACY,
-        defaults={"title": "Advocacy", "position": 2, "description": "ITC raises the political significance of the SME sector."},
+        defaults={
+            "title": "Advocacy", "title_fr": "Plaidoyer", "title_es": "Promoción", "position": 2,
+            "description": "ITC raises the political significance of the SME sector.",
+            "description_fr": "Le CCI accroît le poids politique du secteur des PME.",
+            "description_es": "El ITC eleva la relevancia política del sector de las pymes.",
+        },
     )
     finance = Theme.objects.filter(slug="access-to-finance").first()
     green = Theme.objects.filter(slug="green-transition").first()
     strategy, _ = Deliverable.objects.update_or_create(
         mandate=expertise, title="Access-to-finance strategy",
-        defaults={"pillar": finance, "status": Deliverable.Status.DELIVERED, "progress": 100, "position": 1},
+        defaults={
+            "title_fr": "Stratégie d'accès au financement", "title_es": "Estrategia de acceso a la financiación",
+            "pillar": finance, "status": Deliverable.Status.DELIVERED, "progress": 100, "position": 1,
+        },
     )
     guideline, _ = Deliverable.objects.update_or_create(
         mandate=expertise, title="Guideline for Nationally Determined Contributions on carbon emissions",
-        defaults={"pillar": green, "status": Deliverable.Status.DELIVERED, "progress": 100, "position": 2},
+        defaults={
+            "title_fr": "Ligne directrice pour les contributions déterminées au niveau national sur les émissions de carbone",
+            "title_es": "Guía para las contribuciones determinadas a nivel nacional sobre las emisiones de carbono",
+            "pillar": green, "status": Deliverable.Status.DELIVERED, "progress": 100, "position": 2,
+        },
     )
     dialogues, _ = Deliverable.objects.update_or_create(
         mandate=advocacy, title="Inform the thematic dialogues on trade and climate",
         defaults={
+            "title_fr": "Éclairer les dialogues thématiques sur le commerce et le climat",
+            "title_es": "Aportar información a los diálogos temáticos sobre comercio y clima",
             "description": "COP30 asked ITC, the WTO and UNCTAD to inform the thematic dialogues on trade and climate.",
+            "description_fr": "La COP30 a demandé au CCI, à l'OMC et à la CNUCED d'éclairer les dialogues thématiques sur le commerce et le climat.",
+            "description_es": "La COP30 pidió al ITC, la OMC y la UNCTAD que aportaran información a los diálogos temáticos sobre comercio y clima.",
             "pillar": green, "status": Deliverable.Status.IN_PROGRESS, "progress": 25, "position": 1,
         },
     )
-    for deliverable, title in ((strategy, "Presented to countries at the first technical meeting of 2026"),
-                               (guideline, "Presented to countries at the first technical meeting of 2026")):
-        DeliverableEvent.objects.get_or_create(
-            deliverable=deliverable, title=title, defaults={"happened_on": technical.starts_at.date(), "meeting": technical, "recorded_by": by}
+    presented = {
+        "title_fr": "Présenté aux pays lors de la première réunion technique de 2026",
+        "title_es": "Presentado a los países en la primera reunión técnica de 2026",
+    }
+    for deliverable in (strategy, guideline):
+        DeliverableEvent.objects.update_or_create(
+            deliverable=deliverable, title="Presented to countries at the first technical meeting of 2026",
+            defaults={**presented, "happened_on": technical.starts_at.date(), "meeting": technical, "recorded_by": by},
         )
 
     countries = {country.iso2: country for country in Country.objects.filter(iso2__in=["TR", "KE", "CM", "AM", "IQ", "CO", "SN", "ZA"])}

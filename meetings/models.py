@@ -22,13 +22,26 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from countries.models import Country
+from countries.languages import LANGUAGE_CODES
+from countries.models import Country, PublicWhen, ReviewedRecord
 from practices.models import Practice, Theme
 
 
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("“%(value)s” is not a time zone, such as Africa/Johannesburg or Europe/Zurich."), params={"value": value})
+
+
+def texts_language_field():
+    """The language of a staff-written record's texts: English whenever it has English (countries/languages.py)."""
+    return models.CharField(
+        _("language"), max_length=2, choices=settings.LANGUAGES, default="en",
+        help_text=_("The language of the texts without a language suffix: English, unless the record was given only in French or Spanish."),
+    )
+
+
+def language_valid(name):
+    return models.CheckConstraint(condition=models.Q(language__in=LANGUAGE_CODES), name=name)
 
 
 class Confirmation(models.TextChoices):
@@ -42,10 +55,12 @@ class Confirmation(models.TextChoices):
 # --- Meetings ---
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(PublicWhen):
+    public_when = ("is_published", True)
+
     def public(self):
         """What visitors see: meetings staff have published."""
-        return self.filter(is_published=True)
+        return self.in_public_state()
 
     def upcoming(self):
         return self.public().filter(ends_at__gte=timezone.now()).order_by("starts_at")
@@ -65,8 +80,14 @@ class Meeting(models.Model):
         IN_PERSON = "in_person", _("In person")
         HYBRID = "hybrid", _("Hybrid")
 
+    # Staff write them in English, French and Spanish (countries/languages.py).
+    TRANSLATED_FIELDS = ("title", "description", "outcome")
+
     slug = models.SlugField(_("address"), max_length=120, unique=True, help_text=_("The end of the meeting page's address."))
     title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
+    language = texts_language_field()
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     format = models.CharField(_("format"), max_length=20, choices=Format.choices)
     starts_at = models.DateTimeField(_("starts"))
@@ -77,7 +98,11 @@ class Meeting(models.Model):
     )
     place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("City and venue; empty for a virtual meeting."))
     description = models.TextField(_("description"), blank=True, help_text=_("In Markdown."))
+    description_fr = models.TextField(_("description (French)"), blank=True, help_text=_("In Markdown."))
+    description_es = models.TextField(_("description (Spanish)"), blank=True, help_text=_("In Markdown."))
     outcome = models.TextField(_("outcome"), blank=True, help_text=_("What the meeting achieved, after it took place. In Markdown."))
+    outcome_fr = models.TextField(_("outcome (French)"), blank=True, help_text=_("In Markdown."))
+    outcome_es = models.TextField(_("outcome (Spanish)"), blank=True, help_text=_("In Markdown."))
     delegates_count = models.PositiveIntegerField(_("number of delegates"), null=True, blank=True)
     is_published = models.BooleanField(_("public"), default=False)
     is_sample = models.BooleanField(_("sample data"), default=False, help_text=_("Shown with a notice that the content is an example."))
@@ -95,6 +120,7 @@ class Meeting(models.Model):
             models.CheckConstraint(condition=models.Q(ends_at__gte=models.F("starts_at")), name="meeting_ends_after_start"),
             models.CheckConstraint(condition=models.Q(kind__in=["technical", "ministerial", "workshop"]), name="meeting_kind_valid"),
             models.CheckConstraint(condition=models.Q(format__in=["virtual", "in_person", "hybrid"]), name="meeting_format_valid"),
+            language_valid("meeting_language_valid"),
         ]
         indexes = [models.Index(fields=["is_published", "starts_at"], name="meeting_public_start")]
 
@@ -111,16 +137,22 @@ class Meeting(models.Model):
 
 
 class AgendaItem(models.Model):
+    TRANSLATED_FIELDS = ("title",)
+
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     starts_at = models.DateTimeField(_("time"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
+    language = texts_language_field()
     speakers = models.CharField(_("speakers"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["meeting", "position", "starts_at", "pk"]
+        constraints = [language_valid("agenda_item_language_valid")]
 
     def __str__(self):
         return self.title
@@ -166,10 +198,12 @@ class MeetingDocument(models.Model):
         return f"{stem}.{self.extension}"
 
 
-class DeclarationQuerySet(models.QuerySet):
+class DeclarationQuerySet(PublicWhen):
+    public_when = ("status", "confirmed")
+
     def confirmed(self):
         """What ITC confirmed of a country's declarations."""
-        return self.filter(status=Confirmation.CONFIRMED)
+        return self.in_public_state()
 
     def waiting(self):
         """Declarations staff have not decided on yet."""
@@ -180,7 +214,19 @@ class DeclarationQuerySet(models.QuerySet):
         return self.confirmed().filter(meeting__is_published=True)
 
 
-class Participation(models.Model):
+class ConfirmedByITC:
+    """What a country declares and ITC confirms (or not): the states, asked by name (templates compare no status)."""
+
+    @property
+    def is_confirmed(self):
+        return self.status == Confirmation.CONFIRMED
+
+    @property
+    def is_declined(self):
+        return self.status == Confirmation.DECLINED
+
+
+class Participation(ConfirmedByITC, models.Model):
     """A country took part in a meeting: declared by its focal point (or recorded by staff), confirmed by staff."""
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participations")
@@ -207,7 +253,7 @@ class Participation(models.Model):
         return f"{self.country} · {self.meeting}"
 
 
-class Presentation(models.Model):
+class Presentation(ConfirmedByITC, models.Model):
     """What a country presented at a meeting, with the practices it presented."""
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="presentations")
@@ -240,9 +286,16 @@ class Presentation(models.Model):
 
 
 class CallToAction(models.Model):
+    TRANSLATED_FIELDS = ("title", "text")
+
     slug = models.SlugField(_("address"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
     text = models.TextField(_("text"), help_text=_("In Markdown."))
+    text_fr = models.TextField(_("text (French)"), blank=True, help_text=_("In Markdown."))
+    text_es = models.TextField(_("text (Spanish)"), blank=True, help_text=_("In Markdown."))
+    language = texts_language_field()
     adopted_on = models.DateField(_("adopted on"))
     adopted_at = models.ForeignKey(
         Meeting, verbose_name=_("adopted at"), null=True, blank=True, on_delete=models.PROTECT, related_name="calls_to_action"
@@ -258,6 +311,7 @@ class CallToAction(models.Model):
         verbose_name = _("call to action")
         verbose_name_plural = _("calls to action")
         ordering = ["-adopted_on"]
+        constraints = [language_valid("call_to_action_language_valid")]
 
     def __str__(self):
         return self.title
@@ -268,16 +322,24 @@ class Mandate(models.Model):
         EXPERTISE = "expertise", _("Expertise")
         ADVOCACY = "advocacy", _("Advocacy")
 
+    TRANSLATED_FIELDS = ("title", "description")
+
     call = models.ForeignKey(CallToAction, verbose_name=_("call to action"), on_delete=models.CASCADE, related_name="mandates")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    language = texts_language_field()
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("mandate")
         verbose_name_plural = _("mandates")
         ordering = ["call", "position", "pk"]
+        constraints = [language_valid("mandate_language_valid")]
 
     def __str__(self):
         return self.title
@@ -292,9 +354,16 @@ class Deliverable(models.Model):
     # A deliverable with no event for this long shows as "no recent progress".
     STALE_AFTER_DAYS = 183
 
+    TRANSLATED_FIELDS = ("title", "description")
+
     mandate = models.ForeignKey(Mandate, verbose_name=_("mandate"), on_delete=models.CASCADE, related_name="deliverables")
     title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    language = texts_language_field()
     pillar = models.ForeignKey(Theme, verbose_name=_("pillar"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     progress = models.PositiveSmallIntegerField(
@@ -310,6 +379,7 @@ class Deliverable(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__gte=0, progress__lte=100), name="deliverable_progress_percent"),
             models.CheckConstraint(condition=models.Q(status__in=["planned", "in_progress", "delivered"]), name="deliverable_status_valid"),
+            language_valid("deliverable_language_valid"),
         ]
 
     def __str__(self):
@@ -319,10 +389,17 @@ class Deliverable(models.Model):
 class DeliverableEvent(models.Model):
     """A dated step of a deliverable: presented at a meeting, published, adopted somewhere."""
 
+    TRANSLATED_FIELDS = ("title", "description")
+
     deliverable = models.ForeignKey(Deliverable, verbose_name=_("deliverable"), on_delete=models.CASCADE, related_name="events")
     happened_on = models.DateField(_("date"))
     title = models.CharField(_("what happened"), max_length=200)
+    title_fr = models.CharField(_("what happened (French)"), max_length=200, blank=True)
+    title_es = models.CharField(_("what happened (Spanish)"), max_length=200, blank=True)
     description = models.TextField(_("details"), blank=True)
+    description_fr = models.TextField(_("details (French)"), blank=True)
+    description_es = models.TextField(_("details (Spanish)"), blank=True)
+    language = texts_language_field()
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), null=True, blank=True, on_delete=models.SET_NULL, related_name="deliverable_events")
     document = models.ForeignKey(
         MeetingDocument, verbose_name=_("document"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -334,12 +411,21 @@ class DeliverableEvent(models.Model):
         verbose_name = _("deliverable event")
         verbose_name_plural = _("deliverable events")
         ordering = ["deliverable", "-happened_on", "-pk"]
+        constraints = [language_valid("deliverable_event_language_valid")]
 
     def __str__(self):
         return f"{self.happened_on}: {self.title}"
 
 
-class Endorsement(models.Model):
+class EndorsementQuerySet(PublicWhen):
+    public_when = ("status", "confirmed")
+
+    def confirmed(self):
+        """The endorsements ITC confirmed: the ones every public page shows."""
+        return self.in_public_state()
+
+
+class Endorsement(ConfirmedByITC, models.Model):
     """A country endorsed the Call to Action: declared by its focal point or recorded by staff, confirmed by staff."""
 
     call = models.ForeignKey(CallToAction, verbose_name=_("call to action"), on_delete=models.CASCADE, related_name="endorsements")
@@ -352,6 +438,8 @@ class Endorsement(models.Model):
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    objects = EndorsementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("endorsement")
@@ -366,13 +454,15 @@ class Endorsement(models.Model):
         return f"{self.country} · {self.call}"
 
 
-class UptakeStoryQuerySet(models.QuerySet):
+class UptakeStoryQuerySet(PublicWhen):
+    public_when = ("status", "published")
+
     def published(self):
         """What the public may see. Public code reads stories only through this."""
-        return self.filter(status=UptakeStory.Status.PUBLISHED)
+        return self.in_public_state()
 
 
-class UptakeStory(models.Model):
+class UptakeStory(ReviewedRecord, models.Model):
     """How a country used an ITC deliverable or a peer's practice. Moderated like practices."""
 
     class Status(models.TextChoices):
@@ -389,6 +479,10 @@ class UptakeStory(models.Model):
     country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="uptake_stories")
     title = models.CharField(_("title"), max_length=200)
     story = models.TextField(_("what was done"), blank=True, help_text=_("In Markdown."))
+    # Written in one language, which the pages name: a story is not translated.
+    language = models.CharField(
+        _("language"), max_length=2, choices=settings.LANGUAGES, default="en", help_text=_("The language the story is written in."),
+    )
     institution = models.CharField(_("institution"), max_length=200, blank=True)
     used_deliverable = models.ForeignKey(
         Deliverable, verbose_name=_("ITC deliverable used"), null=True, blank=True, on_delete=models.PROTECT, related_name="uptake_stories"
@@ -415,18 +509,15 @@ class UptakeStory(models.Model):
                 condition=models.Q(status__in=["draft", "submitted", "changes_requested", "resubmitted", "published", "rejected"]),
                 name="uptake_status_valid",
             ),
+            language_valid("uptake_language_valid"),
         ]
 
     def __str__(self):
         return self.title
 
     @property
-    def is_editable(self):
-        return self.status in self.EDITABLE_STATUSES
-
-    @property
-    def is_in_review(self):
-        return self.status in self.IN_REVIEW_STATUSES
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
 
 
 class RecordEvent(models.Model):

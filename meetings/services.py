@@ -2,7 +2,8 @@
 
 Every function takes the acting user as `by`, checks that they may act and that the object is in a
 state the change starts from, and raises PermissionDenied or ValidationError otherwise, changing
-nothing.
+nothing. What ITC reviews or confirms (uptake stories, participations, presentations, endorsements)
+moves only through its Workflow (countries/workflow.py), declared below.
 """
 
 from datetime import date as _date
@@ -13,8 +14,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from countries.access import is_moderator, may_act_for_country, may_moderate, may_speak_for_country, require
+from countries.languages import LANGUAGE_CODES, language_columns
+from countries.workflow import Transition, Workflow
 from practices.attachments import check_document
 from practices.models import Practice
 
@@ -46,8 +50,20 @@ def record(action, *, by, country=None, meeting=None, story=None, from_status=""
 # What staff set on a meeting; status (is_published) changes only through publish/unpublish.
 MEETING_FIELDS = (
     "title", "slug", "kind", "format", "starts_at", "ends_at", "time_zone", "place", "description", "outcome", "delegates_count", "is_sample",
+    *language_columns(Meeting.TRANSLATED_FIELDS),
 )
-AGENDA_FIELDS = ("starts_at", "title", "speakers")
+AGENDA_FIELDS = ("starts_at", "title", "speakers", *language_columns(AgendaItem.TRANSLATED_FIELDS))
+
+
+def _set_texts_in_languages(record, texts):
+    """The language of a record's texts and their French and Spanish companions, as given (countries/languages.py)."""
+    unknown = set(texts) - set(language_columns(type(record).TRANSLATED_FIELDS))
+    if unknown:
+        raise TypeError(f"Not a text in another language of {type(record).__name__}: {', '.join(sorted(unknown))}")
+    for name, value in texts.items():
+        setattr(record, name, value.replace("\r\n", "\n").strip() if isinstance(value, str) else value)
+    if record.language not in LANGUAGE_CODES:
+        raise ValidationError({"language": _("Choose English, French or Spanish.")})
 
 
 def _locked_meeting(meeting):
@@ -151,12 +167,13 @@ def _check_agenda_item(item, meeting):
     item.full_clean(exclude=["meeting"])
 
 
-def add_agenda_item(meeting, *, by, starts_at=None, title, speakers=""):
-    """An item at the end of the agenda."""
+def add_agenda_item(meeting, *, by, starts_at=None, title, speakers="", **texts):
+    """An item at the end of the agenda; `texts` are its title in other languages and their `language`."""
     require(may_moderate(by))
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
         item = AgendaItem(meeting=meeting, starts_at=starts_at, title=title, speakers=speakers)
+        _set_texts_in_languages(item, texts)
         _check_agenda_item(item, meeting)
         item.position = (meeting.agenda.aggregate(Max("position"))["position__max"] or 0) + 1
         item.save()
@@ -164,12 +181,13 @@ def add_agenda_item(meeting, *, by, starts_at=None, title, speakers=""):
     return item
 
 
-def update_agenda_item(item, *, by, starts_at=None, title, speakers=""):
+def update_agenda_item(item, *, by, starts_at=None, title, speakers="", **texts):
     require(may_moderate(by))
     with transaction.atomic():
         meeting = _locked_meeting(item.meeting)
         item = meeting.agenda.get(pk=item.pk)
         item.starts_at, item.title, item.speakers = starts_at, title, speakers
+        _set_texts_in_languages(item, texts)
         _check_agenda_item(item, meeting)
         item.save(update_fields=list(AGENDA_FIELDS))
         record(RecordEvent.Action.AGENDA_CHANGED, by=by, meeting=meeting, note=_("Changed: %(item)s") % {"item": item.title})
@@ -308,31 +326,42 @@ def declare_presentation(meeting, *, by, country, title, summary="", practices=(
     return presentation
 
 
-def _decide(declaration, *, by, to_status, action, note=""):
-    require(may_moderate(by))
-    with transaction.atomic():
-        declaration = type(declaration).objects.select_for_update().select_related("meeting", "country").get(pk=declaration.pk)
-        if declaration.status != Confirmation.DECLARED:
-            raise ValidationError(
-                _("Only a declaration waiting for confirmation can be decided; this one is “%(status)s”.")
-                % {"status": declaration.get_status_display()}
-            )
-        declaration.status, declaration.decided_by, declaration.decided_at = to_status, by, timezone.now()
-        declaration.save(update_fields=["status", "decided_by", "decided_at"])
-        record(
-            action, by=by, country=declaration.country, meeting=declaration.meeting,
-            from_status=Confirmation.DECLARED, to_status=to_status, note=note.strip() or str(declaration),
-        )
-    return declaration
+def _moderates(user, record):
+    return may_moderate(user)
+
+
+def _audit_declaration(declaration, transition, *, by, from_status, note):
+    return record(
+        transition.action, by=by, country=declaration.country, meeting=declaration.meeting,
+        from_status=from_status, to_status=transition.target, note=note or str(declaration),
+    )
+
+
+def _confirmation_workflow(model, audit, *, related, refused):
+    """What a country declares and ITC confirms (or not): participations, presentations, endorsements."""
+    decided = ("decided_at", "decided_by")
+    return Workflow(
+        model,
+        Transition("confirm", (Confirmation.DECLARED,), Confirmation.CONFIRMED, _moderates, RecordEvent.Action.CONFIRMED, stamps=decided, refused=refused),
+        Transition("decline", (Confirmation.DECLARED,), Confirmation.DECLINED, _moderates, RecordEvent.Action.DECLINED, stamps=decided, refused=refused),
+        audit=audit,
+        related=related,
+    )
+
+
+_DECLARATION_REFUSED = gettext_lazy("Only a declaration waiting for confirmation can be decided; this one is “%(status)s”.")
+PARTICIPATION_WORKFLOW = _confirmation_workflow(Participation, _audit_declaration, related=("meeting", "country"), refused=_DECLARATION_REFUSED)
+PRESENTATION_WORKFLOW = _confirmation_workflow(Presentation, _audit_declaration, related=("meeting", "country"), refused=_DECLARATION_REFUSED)
+DECLARATION_WORKFLOWS = {Participation: PARTICIPATION_WORKFLOW, Presentation: PRESENTATION_WORKFLOW}
 
 
 def confirm_declaration(declaration, *, by):
     """Staff confirm a country's participation or presentation: it becomes public with the meeting."""
-    return _decide(declaration, by=by, to_status=Confirmation.CONFIRMED, action=RecordEvent.Action.CONFIRMED)
+    return DECLARATION_WORKFLOWS[type(declaration)].take(declaration, "confirm", by=by)
 
 
 def decline_declaration(declaration, *, by, note=""):
-    return _decide(declaration, by=by, to_status=Confirmation.DECLINED, action=RecordEvent.Action.DECLINED, note=note)
+    return DECLARATION_WORKFLOWS[type(declaration)].take(declaration, "decline", by=by, note=note)
 
 
 # --- The Call to Action ---
@@ -393,30 +422,25 @@ def record_endorsement(call, *, country, by, endorsed_on=None, meeting=None):
     return endorsement
 
 
-def _decide_endorsement(endorsement, to_status, action, *, by, note=""):
-    require(may_moderate(by))
-    with transaction.atomic():
-        endorsement = Endorsement.objects.select_for_update().select_related("call", "country").get(pk=endorsement.pk)
-        if endorsement.status != Confirmation.DECLARED:
-            raise ValidationError(
-                _("Only a declared endorsement can be confirmed or declined; this one is “%(status)s”.")
-                % {"status": endorsement.get_status_display()}
-            )
-        endorsement.status, endorsement.decided_by, endorsement.decided_at = to_status, by, timezone.now()
-        endorsement.save(update_fields=["status", "decided_by", "decided_at"])
-        record(
-            action, by=by, country=endorsement.country, meeting=endorsement.meeting,
-            from_status=Confirmation.DECLARED, to_status=to_status, note=note.strip() or endorsement.call.title,
-        )
-    return endorsement
+def _audit_endorsement(endorsement, transition, *, by, from_status, note):
+    return record(
+        transition.action, by=by, country=endorsement.country, meeting=endorsement.meeting,
+        from_status=from_status, to_status=transition.target, note=note or endorsement.call.title,
+    )
+
+
+ENDORSEMENT_WORKFLOW = _confirmation_workflow(
+    Endorsement, _audit_endorsement, related=("call", "country", "meeting"),
+    refused=gettext_lazy("Only a declared endorsement can be confirmed or declined; this one is “%(status)s”."),
+)
 
 
 def confirm_endorsement(endorsement, *, by):
-    return _decide_endorsement(endorsement, Confirmation.CONFIRMED, Action.CONFIRMED, by=by)
+    return ENDORSEMENT_WORKFLOW.take(endorsement, "confirm", by=by)
 
 
 def decline_endorsement(endorsement, *, by, note=""):
-    return _decide_endorsement(endorsement, Confirmation.DECLINED, Action.DECLINED, by=by, note=note)
+    return ENDORSEMENT_WORKFLOW.take(endorsement, "decline", by=by, note=note)
 
 
 def _valid_progress(progress):
@@ -445,8 +469,11 @@ def update_deliverable(deliverable, *, by, status, progress):
     return deliverable
 
 
-def add_deliverable_event(deliverable, *, by, happened_on, title, description="", meeting=None, document=None, link=""):
-    """Staff record a dated step of a deliverable, linked to a meeting and its document if any."""
+def add_deliverable_event(deliverable, *, by, happened_on, title, description="", meeting=None, document=None, link="", **texts):
+    """Staff record a dated step of a deliverable, linked to a meeting and its document if any.
+
+    `texts` are its title and details in other languages and their `language`.
+    """
     require(may_moderate(by))
     errors = {}
     if not isinstance(happened_on, _date):
@@ -461,18 +488,20 @@ def add_deliverable_event(deliverable, *, by, happened_on, title, description=""
         raise ValidationError(errors)
     if document is not None and meeting is None:
         meeting = document.meeting
+    event = DeliverableEvent(
+        deliverable=deliverable, happened_on=happened_on, title=title.strip(), description=description.strip(),
+        meeting=meeting, document=document, link=link.strip(), recorded_by=by,
+    )
+    _set_texts_in_languages(event, texts)
     with transaction.atomic():
-        event = DeliverableEvent.objects.create(
-            deliverable=deliverable, happened_on=happened_on, title=title.strip(), description=description.strip(),
-            meeting=meeting, document=document, link=link.strip(), recorded_by=by,
-        )
+        event.save()
         record(Action.DELIVERABLE_EVENT_ADDED, by=by, meeting=meeting, note=f"{deliverable.title}: {event.title}")
     return event
 
 
 # Uptake stories: moderated like practices.
 
-STORY_FIELDS = ("title", "institution", "story", "used_deliverable", "used_practice")
+STORY_FIELDS = ("title", "language", "institution", "story", "used_deliverable", "used_practice")
 
 
 def _record_story(story, action, *, by, from_status="", to_status="", note=""):
@@ -491,6 +520,10 @@ def _clean_story_content(country, content, *, kept_practice_id=None):
         content[field] = (content[field] or "").replace("\r\n", "\n").strip()
     if not content["title"]:
         raise ValidationError({"title": _("Give the story a title.")})
+    if content["language"] is None:
+        del content["language"]  # not given: a new story's default, a saved story's own
+    elif content["language"] not in LANGUAGE_CODES:
+        raise ValidationError({"language": _("Choose English, French or Spanish.")})
     practice = content["used_practice"]
     if practice is not None and practice.pk != kept_practice_id:
         if not Practice.objects.published().filter(pk=practice.pk).exists():
@@ -540,63 +573,58 @@ def save_uptake_story(story, *, by, content):
     return story
 
 
-def _move_story(story, to_status, action, *, by, allowed_from, note=""):
-    if story.status not in allowed_from:
-        raise ValidationError(
-            _("This is not possible while the story's status is “%(status)s”.") % {"status": story.get_status_display()}
-        )
-    previous = story.status
-    now = timezone.now()
-    story.status, story.updated_at = to_status, now
-    fields = ["status", "updated_at"]
-    if to_status in UptakeStory.IN_REVIEW_STATUSES:
-        story.submitted_at = now
-        fields.append("submitted_at")
-    if to_status == StoryStatus.PUBLISHED:
-        story.published_at = now
-        fields.append("published_at")
-    story.save(update_fields=fields)
-    _record_story(story, action, by=by, from_status=previous, to_status=to_status, note=note)
-    return story
+def _audit_story(story, transition, *, by, from_status, note):
+    return _record_story(story, transition.action, by=by, from_status=from_status, to_status=transition.target, note=note)
+
+
+def _acts_for_country(user, story):
+    return may_act_for_country(user, story.country_id)
+
+
+_STORY_IN_REVIEW = UptakeStory.IN_REVIEW_STATUSES
+_SUBMITTED = ("updated_at", "submitted_at")
+
+# Uptake stories are reviewed like a practice's versions (countries/workflow.py).
+STORY_WORKFLOW = Workflow(
+    UptakeStory,
+    Transition("submit", (StoryStatus.DRAFT,), StoryStatus.SUBMITTED, _acts_for_country, Action.STORY_SUBMITTED, stamps=_SUBMITTED),
+    Transition(
+        "resubmit", (StoryStatus.CHANGES_REQUESTED,), StoryStatus.RESUBMITTED, _acts_for_country, Action.STORY_RESUBMITTED, stamps=_SUBMITTED
+    ),
+    Transition(
+        "publish", _STORY_IN_REVIEW, StoryStatus.PUBLISHED, _moderates, Action.STORY_PUBLISHED, stamps=("updated_at", "published_at")
+    ),
+    Transition(
+        "request_changes", _STORY_IN_REVIEW, StoryStatus.CHANGES_REQUESTED, _moderates, Action.STORY_CHANGES_REQUESTED,
+        stamps=("updated_at",), note_field="comment",
+        note_required=gettext_lazy("Say what should change: the country's team reads this comment."),
+    ),
+    Transition(
+        "reject", _STORY_IN_REVIEW, StoryStatus.REJECTED, _moderates, Action.STORY_REJECTED, stamps=("updated_at",),
+        note_field="reason", note_required=gettext_lazy("Give the reason: the country's team reads it."),
+    ),
+    audit=_audit_story,
+    related=("country",),
+)
 
 
 def submit_uptake_story(story, *, by):
     """Send a story to ITC for review: a draft is submitted, one sent back for changes is resubmitted."""
-    with transaction.atomic():
-        story = _locked_story(story)
-        require(may_act_for_country(by, story.country_id))
-        if story.is_editable and (missing := missing_for_story_review(story)):
+
+    def complete(story):
+        if missing := missing_for_story_review(story):
             raise ValidationError(_("Complete these before submitting: %(fields)s.") % {"fields": ", ".join(missing)})
-        if story.status == StoryStatus.CHANGES_REQUESTED:
-            return _move_story(story, StoryStatus.RESUBMITTED, Action.STORY_RESUBMITTED, by=by, allowed_from=[StoryStatus.CHANGES_REQUESTED])
-        return _move_story(story, StoryStatus.SUBMITTED, Action.STORY_SUBMITTED, by=by, allowed_from=[StoryStatus.DRAFT])
 
-
-def _decide_story(story, to_status, action, *, by, note, required=None):
-    """A moderator's decision on a story in review; `required` = (field, message) when the team must be told why."""
-    require(may_moderate(by))
-    note = note.strip()
-    if required and not note:
-        field, message = required
-        raise ValidationError({field: message})
-    with transaction.atomic():
-        story = _locked_story(story)
-        return _move_story(story, to_status, action, by=by, note=note, allowed_from=UptakeStory.IN_REVIEW_STATUSES)
+    return STORY_WORKFLOW.take(story, ("submit", "resubmit"), by=by, check=complete)
 
 
 def request_story_changes(story, *, by, comment):
-    return _decide_story(
-        story, StoryStatus.CHANGES_REQUESTED, Action.STORY_CHANGES_REQUESTED, by=by, note=comment,
-        required=("comment", _("Say what should change: the country's team reads this comment.")),
-    )
+    return STORY_WORKFLOW.take(story, "request_changes", by=by, note=comment)
 
 
 def publish_uptake_story(story, *, by, note=""):
-    return _decide_story(story, StoryStatus.PUBLISHED, Action.STORY_PUBLISHED, by=by, note=note)
+    return STORY_WORKFLOW.take(story, "publish", by=by, note=note)
 
 
 def reject_uptake_story(story, *, by, reason):
-    return _decide_story(
-        story, StoryStatus.REJECTED, Action.STORY_REJECTED, by=by, note=reason,
-        required=("reason", _("Give the reason: the country's team reads it.")),
-    )
+    return STORY_WORKFLOW.take(story, "reject", by=by, note=reason)

@@ -16,17 +16,15 @@ from django.views.decorators.http import require_POST
 
 from countries import pagecache
 from countries.access import may_manage, staff_view, workspace_view
+from countries.decisions import Decision, Decisions, NoteForm, RejectForm, RequestChangesForm, flash, show_errors
 from countries.models import Country, localized_field
 from countries.views import MAP_DOT_RADIUS, world_map
 from practices.attachments import download_response
-from practices.forms import NoteForm, RejectForm, RequestChangesForm
 from practices.models import Practice
 
 from . import calendar, services
 from .forms import (
     AgendaItemForm,
-    DeclineDeclarationForm,
-    DeclineForm,
     DeliverableEventForm,
     DeliverableForm,
     EndorsementDeclarationForm,
@@ -52,20 +50,6 @@ from .models import (
 
 
 # --- Meetings ---
-
-
-def _show_errors(form, error):
-    """Put a service's ValidationError next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _flash(request, error):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _published_practices():
@@ -140,7 +124,7 @@ def workspace_participation(request, country, membership, pk):
         try:
             services.declare_participation(meeting, by=request.user, country=country, delegates=form.cleaned_data["delegates"])
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("Participation recorded. ITC staff confirm it before it shows on the public pages."))
             return redirect("meetings:workspace_meeting_list", iso2=country.iso2)
@@ -159,7 +143,7 @@ def workspace_presentation(request, country, membership, pk):
                 summary=form.cleaned_data["summary"], practices=form.cleaned_data["practices"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("Presentation recorded. ITC staff confirm it before it shows on the public pages."))
             return redirect("meetings:workspace_meeting_list", iso2=country.iso2)
@@ -195,7 +179,7 @@ def staff_meeting_create(request):
         try:
             meeting = services.create_meeting(by=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("Meeting created. Add its agenda and documents, then make it public."))
             return redirect("meetings:staff_meeting", pk=meeting.pk)
@@ -231,7 +215,7 @@ def staff_meeting_edit(request, pk):
         try:
             services.update_meeting(meeting, by=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("Meeting saved."))
             return redirect("meetings:staff_meeting", pk=meeting.pk)
@@ -242,7 +226,7 @@ def _staff_act(request, meeting, act, success_message):
     try:
         act()
     except ValidationError as error:
-        _flash(request, error)
+        flash(request, error)
     else:
         messages.success(request, success_message)
     return redirect("meetings:staff_meeting", pk=meeting.pk)
@@ -273,7 +257,7 @@ def staff_agenda_add(request, pk):
         try:
             services.add_agenda_item(meeting, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("Agenda item added."))
             return redirect("meetings:staff_meeting", pk=meeting.pk)
@@ -289,7 +273,7 @@ def staff_agenda_edit(request, pk, item_id):
         try:
             services.update_agenda_item(item, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("Agenda item saved."))
             return redirect("meetings:staff_meeting", pk=meeting.pk)
@@ -346,48 +330,38 @@ def staff_document_remove(request, pk, document_id):
     return _staff_act(request, meeting, lambda: services.remove_document(document, by=request.user), _("Document removed."))
 
 
-def _decide_declaration(request, model, pk, *, confirm):
-    declaration = get_object_or_404(model.objects.select_related("meeting", "country"), pk=pk)
-    form = DeclineDeclarationForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        if confirm:
-            services.confirm_declaration(declaration, by=request.user)
-        else:
-            services.decline_declaration(declaration, by=request.user, note=note)
-    except ValidationError as error:
-        _flash(request, error)
-    else:
-        done = _("Confirmed: %(declaration)s.") if confirm else _("Not confirmed: %(declaration)s.")
-        messages.success(request, done % {"declaration": declaration})
+def _back_to_declarations(request, declaration):
     # Staff decide from the list of all waiting declarations, or from the meeting's page.
     if request.POST.get("back") == "list":
-        return redirect("meetings:staff_meeting_list")
-    return redirect("meetings:staff_meeting", pk=declaration.meeting_id)
+        return reverse("meetings:staff_meeting_list")
+    return reverse("meetings:staff_meeting", args=[declaration.meeting_id])
 
 
-@staff_view
-@require_POST
-def staff_participation_confirm(request, pk):
-    return _decide_declaration(request, Participation, pk, confirm=True)
+def _declaration_decisions(workflow, kind):
+    return Decisions(
+        workflow,
+        (
+            Decision(
+                "confirm", f"meetings:staff_{kind}_confirm", services.confirm_declaration, gettext_lazy("Confirm"),
+                gettext_lazy("Confirmed: %(record)s."),
+            ),
+            Decision(
+                "decline", f"meetings:staff_{kind}_decline", services.decline_declaration, gettext_lazy("Do not confirm"),
+                gettext_lazy("Not confirmed: %(record)s."), form=NoteForm, style="button-secondary",
+            ),
+        ),
+        queryset=lambda: workflow.model.objects.select_related("meeting", "country"),
+        after=_back_to_declarations,
+        back=_back_to_declarations,
+    )
 
 
-@staff_view
-@require_POST
-def staff_participation_decline(request, pk):
-    return _decide_declaration(request, Participation, pk, confirm=False)
-
-
-@staff_view
-@require_POST
-def staff_presentation_confirm(request, pk):
-    return _decide_declaration(request, Presentation, pk, confirm=True)
-
-
-@staff_view
-@require_POST
-def staff_presentation_decline(request, pk):
-    return _decide_declaration(request, Presentation, pk, confirm=False)
+PARTICIPATION_DECISIONS = _declaration_decisions(services.PARTICIPATION_WORKFLOW, "participation")
+PRESENTATION_DECISIONS = _declaration_decisions(services.PRESENTATION_WORKFLOW, "presentation")
+staff_participation_confirm = PARTICIPATION_DECISIONS.view("confirm")
+staff_participation_decline = PARTICIPATION_DECISIONS.view("decline")
+staff_presentation_confirm = PRESENTATION_DECISIONS.view("confirm")
+staff_presentation_decline = PRESENTATION_DECISIONS.view("decline")
 
 
 # --- The Call to Action ---
@@ -488,7 +462,7 @@ def _call_to_action_context():
     for mandate in mandates:
         _mark_progress(mandate.deliverables.all(), today)
     endorsements = list(
-        call.endorsements.filter(status=Confirmation.CONFIRMED)
+        call.endorsements.confirmed()
         .select_related("country__region", "meeting")
         .order_by("country__region__name_en", "country__name_en")
     )
@@ -566,7 +540,7 @@ def cta_declare_endorsement(request, country, membership):
                 call, country=country, by=request.user, endorsed_on=form.cleaned_data["endorsed_on"], meeting=form.cleaned_data["meeting"]
             )
         except ValidationError as error:
-            _flash(request, error)
+            flash(request, error)
         else:
             messages.success(request, _("Endorsement declared. ITC will confirm it, and then it shows on the public pages."))
     else:
@@ -593,7 +567,7 @@ def _submit_after_saving(request, story):
         services.submit_uptake_story(story, by=request.user)
     except ValidationError as error:
         messages.warning(request, _("Draft saved, but not submitted."))
-        _flash(request, error)
+        flash(request, error)
         return False
     messages.success(request, _("Submitted to ITC for review. Its status shows on this page."))
     return True
@@ -606,7 +580,7 @@ def cta_story_create(request, country, membership):
         try:
             story = services.create_uptake_story(country, by=request.user, content=form.content())
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             _submit_after_saving(request, story)
             return redirect("meetings:cta_story_workspace", iso2=country.iso2, pk=story.pk)
@@ -624,7 +598,7 @@ def cta_story_edit(request, country, membership, pk):
         try:
             services.save_uptake_story(story, by=request.user, content=form.content())
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             _submit_after_saving(request, story)
             return redirect("meetings:cta_story_workspace", iso2=country.iso2, pk=story.pk)
@@ -651,7 +625,7 @@ def cta_story_submit(request, country, membership, pk):
     try:
         services.submit_uptake_story(story, by=request.user)
     except ValidationError as error:
-        _flash(request, error)
+        flash(request, error)
     else:
         messages.success(request, _("Submitted to ITC for review. Its status shows on this page."))
     return redirect("meetings:cta_story_workspace", iso2=country.iso2, pk=story.pk)
@@ -674,35 +648,24 @@ def cta_staff(request):
     return render(request, "meetings/staff_cta.html", context)
 
 
-def _decide_endorsement(request, pk, decide, success_message):
-    endorsement = get_object_or_404(Endorsement.objects.select_related("country"), pk=pk)
-    try:
-        decide(endorsement)
-    except ValidationError as error:
-        _flash(request, error)
-    else:
-        messages.success(request, success_message % {"country": endorsement.country.name})
-    return redirect("meetings:cta_staff")
-
-
-@staff_view
-@require_POST
-def cta_confirm_endorsement(request, pk):
-    return _decide_endorsement(
-        request, pk, lambda endorsement: services.confirm_endorsement(endorsement, by=request.user),
-        _("The endorsement of %(country)s is confirmed: it shows on the public pages."),
-    )
-
-
-@staff_view
-@require_POST
-def cta_decline_endorsement(request, pk):
-    form = DeclineForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _decide_endorsement(
-        request, pk, lambda endorsement: services.decline_endorsement(endorsement, by=request.user, note=note),
-        _("The endorsement of %(country)s is not confirmed."),
-    )
+ENDORSEMENT_DECISIONS = Decisions(
+    services.ENDORSEMENT_WORKFLOW,
+    (
+        Decision(
+            "confirm", "meetings:cta_confirm_endorsement", services.confirm_endorsement, gettext_lazy("Confirm"),
+            gettext_lazy("The endorsement of %(country)s is confirmed: it shows on the public pages."),
+        ),
+        Decision(
+            "decline", "meetings:cta_decline_endorsement", services.decline_endorsement, gettext_lazy("Decline"),
+            gettext_lazy("The endorsement of %(country)s is not confirmed."), form=NoteForm, style="button-danger",
+        ),
+    ),
+    queryset=lambda: Endorsement.objects.select_related("country", "call"),
+    after=lambda request, endorsement: reverse("meetings:cta_staff"),
+    back=lambda request, endorsement: reverse("meetings:cta_staff"),
+)
+cta_confirm_endorsement = ENDORSEMENT_DECISIONS.view("confirm")
+cta_decline_endorsement = ENDORSEMENT_DECISIONS.view("decline")
 
 
 @staff_view
@@ -715,7 +678,7 @@ def cta_record_endorsement(request):
         try:
             services.record_endorsement(call, country=data["country"], by=request.user, endorsed_on=data["endorsed_on"], meeting=data["meeting"])
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("The endorsement of %(country)s is recorded.") % {"country": data["country"].name})
             return redirect("meetings:cta_staff")
@@ -748,7 +711,7 @@ def cta_deliverable_update(request, pk):
         try:
             services.update_deliverable(deliverable, by=request.user, status=form.cleaned_data["status"], progress=form.cleaned_data["progress"])
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("The deliverable's status and progress are saved."))
             return redirect("meetings:cta_deliverable", pk=deliverable.pk)
@@ -764,7 +727,7 @@ def cta_deliverable_event(request, pk):
         try:
             services.add_deliverable_event(deliverable, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("The event is added to the deliverable's timeline."))
             return redirect("meetings:cta_deliverable", pk=deliverable.pk)
@@ -785,15 +748,12 @@ def _reviewable_story(pk):
     return get_object_or_404(UptakeStory.objects.select_related("country", "used_deliverable__mandate", "used_practice__owner"), pk=pk)
 
 
-def _story_review_page(request, story, forms=None):
+def _story_review_page(request, story, decision_form=None):
     context = {
         "story": story,
         "events": story.events.select_related("actor"),
         "missing": services.missing_for_story_review(story),
-        "publish_form": NoteForm(),
-        "changes_form": RequestChangesForm(),
-        "reject_form": RejectForm(),
-        **(forms or {}),
+        "decision_form": decision_form,
     }
     return render(request, "meetings/staff_cta_story_review.html", context)
 
@@ -803,48 +763,28 @@ def cta_story_review(request, pk):
     return _story_review_page(request, _reviewable_story(pk))
 
 
-def _decide_story(request, pk, form_class, form_name, decide, success_message):
-    story = _reviewable_story(pk)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        return _story_review_page(request, story, {form_name: form})
-    try:
-        decide(story, form.cleaned_data)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            _show_errors(form, error)
-            return _story_review_page(request, story, {form_name: form})
-        _flash(request, error)
-        return redirect("meetings:cta_story_review", pk=story.pk)
-    messages.success(request, success_message)
-    return redirect("meetings:cta_story_queue")
-
-
-@staff_view
-@require_POST
-def cta_story_publish(request, pk):
-    return _decide_story(
-        request, pk, NoteForm, "publish_form",
-        lambda story, data: services.publish_uptake_story(story, by=request.user, note=data["note"]),
-        _("Published. The story shows on the Call to Action page."),
-    )
-
-
-@staff_view
-@require_POST
-def cta_story_request_changes(request, pk):
-    return _decide_story(
-        request, pk, RequestChangesForm, "changes_form",
-        lambda story, data: services.request_story_changes(story, by=request.user, comment=data["comment"]),
-        _("Changes requested. The country's team sees your comment."),
-    )
-
-
-@staff_view
-@require_POST
-def cta_story_reject(request, pk):
-    return _decide_story(
-        request, pk, RejectForm, "reject_form",
-        lambda story, data: services.reject_uptake_story(story, by=request.user, reason=data["reason"]),
-        _("Rejected. The country's team sees your reason."),
-    )
+# ITC's decisions on an uptake story: the same view and partial as a practice's (countries/decisions.py).
+STORY_DECISIONS = Decisions(
+    services.STORY_WORKFLOW,
+    (
+        Decision(
+            "publish", "meetings:cta_story_publish", services.publish_uptake_story, gettext_lazy("Publish"),
+            gettext_lazy("Published. The story shows on the Call to Action page."), form=NoteForm,
+        ),
+        Decision(
+            "request_changes", "meetings:cta_story_request_changes", services.request_story_changes, gettext_lazy("Request changes"),
+            gettext_lazy("Changes requested. The country's team sees your comment."), form=RequestChangesForm, style="button-secondary",
+        ),
+        Decision(
+            "reject", "meetings:cta_story_reject", services.reject_uptake_story, gettext_lazy("Reject"),
+            gettext_lazy("Rejected. The country's team sees your reason."), form=RejectForm, style="button-danger",
+        ),
+    ),
+    queryset=lambda: UptakeStory.objects.select_related("country", "used_deliverable__mandate", "used_practice__owner"),
+    after=lambda request, story: reverse("meetings:cta_story_queue"),
+    back=lambda request, story: reverse("meetings:cta_story_review", args=[story.pk]),
+    page=_story_review_page,
+)
+cta_story_publish = STORY_DECISIONS.view("publish")
+cta_story_request_changes = STORY_DECISIONS.view("request_changes")
+cta_story_reject = STORY_DECISIONS.view("reject")

@@ -2,7 +2,9 @@
 
 The exports (CSV, Excel and JSON) give all the results of a browse page's query, in its order; the
 read-only JSON API under /api/ pages through them. Both read through PracticeFilter on
-Practice.objects.published() and write what opendata.practice_record() gives: nothing else.
+Practice.objects.published() and write what opendata.practice_record() gives: nothing else. The
+exports give titles and summaries in the page's language, the API in the language asked for
+(`lang`), where ITC published a translation; the API searches in that language too.
 """
 
 import csv
@@ -25,9 +27,12 @@ from . import openapi, opendata
 from .filters import PracticeFilter, Vocabulary
 from .imports import XLSX_CONTENT_TYPE
 from .models import InstrumentType, Practice, TargetGroup, Theme
+from .reading import READING_LANGUAGES, attach_readings, read_in, with_reading
 
 LANGUAGES = ("en", "fr", "es")
 PAGINATION = ("page", "page_size")
+# The language to read (and search) the practices in; without it, as written (and searched in English).
+READ_IN = "lang"
 
 
 def _base_url(request):
@@ -63,22 +68,22 @@ class _Line:
         return text
 
 
-def _csv_lines(ids, base_url):
+def _csv_lines(ids, base_url, language):
     # Every field quoted: a ";" in a text cannot split it for a spreadsheet that reads ";" as the
     # separator, as French and Spanish Excel do (opendata._guarded covers readers that still would).
     writer = csv.writer(_Line(), quoting=csv.QUOTE_ALL)
     # The byte order mark tells spreadsheet programs the file is UTF-8: accents show right.
     yield "\ufeff" + writer.writerow(opendata.CSV_COLUMNS)
-    for record in opendata.published_records(ids, base_url=base_url):
+    for record in opendata.published_records(ids, base_url=base_url, language=language):
         yield writer.writerow(opendata.csv_row(record))
 
 
 @require_safe
 def export_csv(request):
-    return _download(_csv_lines(_export_ids(request), _base_url(request)), "text/csv; charset=utf-8", "csv")
+    return _download(_csv_lines(_export_ids(request), _base_url(request), get_language()), "text/csv; charset=utf-8", "csv")
 
 
-def _workbook_file(ids, base_url):
+def _workbook_file(ids, base_url, language):
     """The CSV's rows as an Excel workbook, in a temporary file; every cell is text."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
@@ -97,7 +102,7 @@ def _workbook_file(ids, base_url):
         return cell
 
     sheet.append([text_cell(column) for column in opendata.CSV_COLUMNS])
-    for record in opendata.published_records(ids, base_url=base_url):
+    for record in opendata.published_records(ids, base_url=base_url, language=language):
         sheet.append([text_cell(text) for text in opendata.workbook_row(record)])
     output = tempfile.TemporaryFile()
     workbook.save(output)
@@ -108,14 +113,14 @@ def _workbook_file(ids, base_url):
 @require_safe
 def export_xlsx(request):
     return FileResponse(
-        _workbook_file(_export_ids(request), _base_url(request)),
+        _workbook_file(_export_ids(request), _base_url(request), get_language()),
         as_attachment=True,
         filename=_export_filename("xlsx"),
         content_type=XLSX_CONTENT_TYPE,
     )
 
 
-def _json_chunks(ids, base_url):
+def _json_chunks(ids, base_url, language):
     head = {
         "count": len(ids),
         "generated_at": timezone.now().isoformat(),
@@ -123,14 +128,14 @@ def _json_chunks(ids, base_url):
         "publisher": opendata.PUBLISHER,
     }
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
-    for number, record in enumerate(opendata.published_records(ids, base_url=base_url)):
+    for number, record in enumerate(opendata.published_records(ids, base_url=base_url, language=language)):
         yield ("," if number else "") + "\n" + json.dumps(record, ensure_ascii=False)
     yield "\n]}\n"
 
 
 @require_safe
 def export_json(request):
-    return _download(_json_chunks(_export_ids(request), _base_url(request)), "application/json; charset=utf-8", "json")
+    return _download(_json_chunks(_export_ids(request), _base_url(request), get_language()), "application/json; charset=utf-8", "json")
 
 
 # --- The JSON API (language-neutral, under /api/) ---
@@ -223,6 +228,15 @@ def _whole_number(query, name, default, errors, maximum=None):
     return value
 
 
+def _language(query, errors):
+    """The language the practices are asked in (`lang`): one of the working languages, or None (as written)."""
+    value = query.get(READ_IN) or None
+    if value is not None and value not in READING_LANGUAGES:
+        errors[READ_IN] = [f"Write one of: {', '.join(READING_LANGUAGES)}."]
+        return None
+    return value
+
+
 def _page_url(request, number):
     query = request.GET.copy()
     query["page"] = number
@@ -231,20 +245,21 @@ def _page_url(request, number):
 
 @api_view
 def practice_list(request):
-    known = set(PracticeFilter.base_filters) | set(PAGINATION)
+    known = set(PracticeFilter.base_filters) | set(PAGINATION) | {READ_IN}
     errors = {
         name: [f"Unknown parameter. The parameters are: {', '.join(sorted(known))}."] for name in request.GET if name not in known
     }
     # A page number beyond the last is answered below with a 404, whatever its size.
     page_number = _whole_number(request.GET, "page", 1, errors)
     page_size = _whole_number(request.GET, "page_size", openapi.DEFAULT_PAGE_SIZE, errors, maximum=openapi.MAX_PAGE_SIZE)
-    filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published(), language="en")
+    language = _language(request.GET, errors)
+    filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published(), language=language or "en")
     if filterset.is_bound and not filterset.is_valid():
         for name, problems in filterset.form.errors.get_json_data().items():
             errors[name] = [problem["message"] for problem in problems]
     if errors:
         return _errors(errors, 400)
-    paginator = Paginator(opendata.with_public_relations(filterset.ordered()), page_size)
+    paginator = Paginator(with_reading(opendata.with_public_relations(filterset.ordered()), language), page_size)
     paginator.count = filterset.count()
     if page_number > paginator.num_pages:
         return _errors({"page": [f"There is no page {page_number}: the last page is {paginator.num_pages}."]}, 404)
@@ -256,7 +271,7 @@ def practice_list(request):
             "count": paginator.count,
             "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
             "previous": _page_url(request, page.previous_page_number()) if page.has_previous() else None,
-            "results": [opendata.practice_record(practice, base_url=base_url) for practice in page.object_list],
+            "results": [opendata.practice_record(practice, base_url=base_url) for practice in attach_readings(page.object_list)],
         }
 
     # Kept by the worker until anything public changes, per address asked for.
@@ -269,12 +284,16 @@ def practice_list(request):
 def practice_detail(request, pk):
     # An id no row can have is not found (the database would refuse to compare it).
     base_url = _base_url(request)
+    errors = {}
+    language = _language(request.GET, errors)
+    if errors:
+        return _errors(errors, 400)
 
     def record():
-        practice = opendata.with_public_relations(Practice.objects.published()).filter(pk=pk).first() if 0 < pk < 2**63 else None
-        return opendata.practice_record(practice, base_url=base_url) if practice else {}
+        practices = read_in(opendata.with_public_relations(Practice.objects.published()).filter(pk=pk), language) if 0 < pk < 2**63 else []
+        return opendata.practice_record(practices[0], base_url=base_url) if practices else {}
 
-    found = pagecache.memoized("api-practice", record, base_url, pk)
+    found = pagecache.memoized("api-practice", record, base_url, pk, language)
     if not found:
         # Unpublished or missing, the same answer: the API must not tell a draft exists.
         return _errors({"id": ["No published practice has this id."]}, 404)

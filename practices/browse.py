@@ -16,6 +16,7 @@ FACET_LABELS = {
     "status": _("Implementation status"),
     "evidence": _("Evidence"),
     "language": _("Original language"),
+    "available": _("Available in"),
 }
 
 

@@ -1,7 +1,8 @@
 """Atom feeds of the published practices: the latest, per region, country or theme, and for any search.
 
 Each feed is the browse page's selection for a query (a region's feed is the page filtered by that
-region), its 30 most recently published practices first.
+region), its 30 most recently published practices first, titles and summaries in the feed's language
+where ITC published a translation.
 """
 
 import re
@@ -22,6 +23,7 @@ from countries.models import Country, Region
 from . import opendata
 from .filters import PracticeFilter
 from .models import Practice, Theme
+from .reading import attach_readings, with_reading
 
 FEED_LENGTH = 30
 # Characters XML 1.0 cannot hold: Django refuses to write them (an error page). Text pasted from a word
@@ -45,10 +47,11 @@ class Selection:
 
 def _selection(request, title, query):
     """The browse page's results for the query, latest published first, as a feed's selection."""
-    filterset = PracticeFilter(query or None, queryset=Practice.objects.published(), language=get_language())
+    language = get_language()
+    filterset = PracticeFilter(query or None, queryset=Practice.objects.published(), language=language)
     # Like the browse page: a filter with a value it cannot take is left out, the others apply.
-    practices = list(
-        filterset.qs.select_related("owner").prefetch_related("themes").order_by("-published_at", "-pk")[:FEED_LENGTH]
+    practices = attach_readings(
+        with_reading(filterset.qs.select_related("owner").prefetch_related("themes"), language).order_by("-published_at", "-pk")[:FEED_LENGTH]
     )
     base_url = request.build_absolute_uri("/").rstrip("/")
     for practice in practices:
@@ -94,11 +97,11 @@ class PracticeFeed(Feed):
 
     def item_title(self, practice):
         # Atom titles are plain text: the feed writer escapes them once, as it should.
-        return _xml_text(practice.title)
+        return _xml_text(practice.reading.title)
 
     def item_description(self, practice):
         # Written as escaped text: whatever a delegate typed reaches a feed reader as text, never as markup.
-        return escape(_xml_text(practice.summary))
+        return escape(_xml_text(practice.reading.summary))
 
     def item_link(self, practice):
         return reverse("practices:practice_detail", kwargs={"pk": practice.pk})

@@ -27,9 +27,11 @@ from .models import (
     Language,
     Level,
     Practice,
+    PracticeTranslation,
     TargetGroup,
     Theme,
 )
+from .reading import READING_LANGUAGES
 
 PracticeCountry = Practice.countries.through
 # The selection's rows, read once per facet query (see PracticeFilter._count_facets).
@@ -40,6 +42,8 @@ SCALAR_FACETS = ("level", "status", "evidence", "language")
 TOTAL = "total"
 # The same rows once per country each is listed under (owner and co-owners), for the place facets.
 PLACES = "sme_selection_places"
+# The languages a practice can be read in: its original one, and those of its published translations.
+AVAILABLE_IN = [(code, Language(code).label) for code in READING_LANGUAGES]
 SORTS = {
     "relevance": _("Relevance"),
     "newest": _("Newest first"),
@@ -103,6 +107,7 @@ class PracticeFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(field_name="implementation_status", choices=ImplementationStatus.choices, label=_("Implementation status"))
     evidence = django_filters.MultipleChoiceFilter(field_name="evidence_label", choices=EvidenceLabel.choices, label=_("Evidence"))
     language = django_filters.MultipleChoiceFilter(field_name="original_language", choices=Language.choices, label=_("Original language"))
+    available = django_filters.MultipleChoiceFilter(method="filter_available", choices=AVAILABLE_IN, label=_("Available in"))
     year_from = YearFilter(method="filter_year_from", label=_("Running in or after"))
     year_to = YearFilter(method="filter_year_to", label=_("Running in or before"))
     sort = django_filters.ChoiceFilter(choices=list(SORTS.items()), method="filter_nothing", label=_("Sort by"), empty_label=None)
@@ -112,7 +117,7 @@ class PracticeFilter(django_filters.FilterSet):
     RANKED_MATCHES = 1000
 
     # The filters whose values are listed with counts, in the order the page shows them.
-    FACETS = ("region", "subregion", "country", "theme", "instrument", "target", "level", "status", "evidence", "language")
+    FACETS = ("region", "subregion", "country", "theme", "instrument", "target", "level", "status", "evidence", "language", "available")
 
     class Meta:
         model = Practice
@@ -173,6 +178,14 @@ class PracticeFilter(django_filters.FilterSet):
         term_field = {"themes": "theme", "instruments": "instrumenttype", "target_groups": "targetgroup"}[name.split("__")[0]]
         return queryset.filter(Exists(through.objects.filter(practice=OuterRef("pk"), **{f"{term_field}__slug__in": values})))
 
+    def filter_available(self, queryset, name, values):
+        """Readable in any of these languages: written in it, or translated into it and published."""
+        if not values:
+            return queryset
+        # Of the published practices filtered: their current translations are the public ones.
+        translated = PracticeTranslation.objects.current().filter(language__in=values).values("practice")
+        return queryset.filter(Q(original_language__in=values) | Q(pk__in=translated))
+
     def filter_year_from(self, queryset, name, value):
         # Still running in that year (or later): no end year, or ending then or after.
         if value is None:
@@ -219,8 +232,9 @@ class PracticeFilter(django_filters.FilterSet):
         order = self.sort_order
         if order == "relevance" and search.full_text_available():
             if bounded:
+                # The words are matched once, among the newest; only those are ranked.
                 newest = queryset.order_by("-published_at", "-pk").values("pk")[: self.RANKED_MATCHES]
-                queryset = queryset.filter(pk__in=newest)
+                queryset = search.ranked(self.queryset.filter(pk__in=newest), self.words, self.language)
             return queryset.order_by("-rank", "-published_at", "pk")
         if order == "title":
             return queryset.order_by("title", "pk")
@@ -333,6 +347,16 @@ class PracticeFilter(django_filters.FilterSet):
             return [f"SELECT %s, {facet}, COUNT(*) FROM {MATCHED} WHERE {where} GROUP BY {facet}"]
         if facet == "country":
             return [f"SELECT %s, iso2, COUNT(*) FROM {PLACES} WHERE {where} GROUP BY iso2"]
+        if facet == "available":
+            # Its own language (the `language` column), and those of its current translations (all public: the
+            # selection holds published practices only). One current translation per language, and none in the
+            # practice's own: each practice counts once per language, without sorting out duplicates.
+            return [
+                f"SELECT %s, code, CAST(SUM(n) AS integer) FROM (SELECT language AS code, COUNT(*) AS n FROM {MATCHED} WHERE {where} GROUP BY language "
+                f"UNION ALL SELECT translation.language, COUNT(*) FROM {MATCHED} JOIN {table(PracticeTranslation._meta.db_table)} translation "
+                f"ON translation.practice_id = {MATCHED}.id AND translation.is_current AND translation.language <> {MATCHED}.language "
+                f"WHERE {where} GROUP BY translation.language) readable GROUP BY code"
+            ]
         if facet in ("region", "subregion"):
             columns = ["region_id"] if facet == "region" else ["subregion_id", "intermediate_region_id"]
             return [

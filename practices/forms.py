@@ -3,6 +3,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.core.validators import URLValidator
 from django.db.models import Exists, OuterRef, Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country, ReviewEmails
@@ -15,100 +16,131 @@ from .models import (
     CoOwnership,
     EvidenceLabel,
     ImplementationStatus,
-    InstrumentType,
-    Language,
     Level,
     Practice,
-    TargetGroup,
-    Theme,
 )
 
 
-def _taxonomy_field(model, label):
-    return forms.ModelMultipleChoiceField(
-        label=label,
-        queryset=model.objects.filter(is_active=True),
-        to_field_name="slug",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+def _taxonomy_field(name):
+    """A practice's terms of one taxonomy as boxes to tick: those still offered, named by their slug as a revision keeps them."""
+    relation = Practice._meta.get_field(name)
+    return relation.formfield(
+        queryset=relation.related_model.objects.filter(is_active=True), to_field_name="slug", widget=forms.CheckboxSelectMultiple
     )
 
 
-def _year_field(label=""):
-    return forms.IntegerField(label=label, required=False, validators=YEAR_VALIDATORS)
+def _year_field(name):
+    # The model's validators hold the range; given to the form field too, the browser offers only those years.
+    return Practice._meta.get_field(name).formfield(min_value=FIRST_YEAR, max_value=LAST_YEAR)
 
 
-class PracticeForm(forms.Form):
-    """The write-up of a practice. Only the title is needed to save a draft; the review needs more."""
+class IndicatorsField(forms.CharField):
+    """Key indicators written one a line as name | value | year; a revision keeps them as a list."""
 
-    title = forms.CharField(label=_("Title"), max_length=200, error_messages={"required": _("Give the practice a title.")})
-    summary = forms.CharField(
-        label=_("Summary"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Two or three sentences for lists and cards."),
-    )
-    description = forms.CharField(
-        label=_("Description"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("The full description. Markdown works: **bold**, *italics*, lists with -, links as [text](https://...)."),
-    )
-    level = forms.ChoiceField(label=_("Level"), choices=Level.choices, required=False, widget=forms.RadioSelect)
-    themes = _taxonomy_field(Theme, _("Themes"))
-    instruments = _taxonomy_field(InstrumentType, _("Instrument types"))
-    target_groups = _taxonomy_field(TargetGroup, _("Target groups"))
-    problem = forms.CharField(label=_("Problem addressed"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    objectives = forms.CharField(label=_("Objectives"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    implementation = forms.CharField(
-        label=_("Implementation"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Institutions, partners, resources or budget."),
-    )
-    results = forms.CharField(label=_("Results and evidence"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    indicators = forms.CharField(
-        label=_("Key indicators"),
+    year = forms.IntegerField(required=False, validators=YEAR_VALIDATORS)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(f"{item['name']} | {item['value']} | {item['year'] or ''}" for item in value)
+        return value
+
+    def clean(self, value):
+        indicators = []
+        for number, line in enumerate(super().clean(value).splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) != 3 or not parts[0] or not parts[1]:
+                raise forms.ValidationError(_("Line %(number)s: write name | value | year.") % {"number": number})
+            try:
+                year = self.year.clean(parts[2])
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("Line %(number)s: the year must be between %(first)s and %(last)s.")
+                    % {"number": number, "first": FIRST_YEAR, "last": LAST_YEAR}
+                ) from None
+            indicators.append({"name": parts[0], "value": parts[1], "year": year})
+        return indicators
+
+
+class LinksField(forms.CharField):
+    """Web addresses written one a line; a revision keeps them as a list."""
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def clean(self, value):
+        links = []
+        validate = URLValidator(schemes=["http", "https"])
+        for line in super().clean(value).splitlines():
+            address = line.strip()
+            if not address:
+                continue
+            try:
+                validate(address)
+            except forms.ValidationError:
+                raise forms.ValidationError(_("“%(address)s” is not a web address (https://...).") % {"address": address}) from None
+            links.append(address)
+        return links
+
+
+def _label(name):
+    return capfirst(Practice._meta.get_field(name).verbose_name)
+
+
+class PracticeForm(forms.ModelForm):
+    """The write-up of a practice. Only the title is needed to save a draft; the review needs more.
+
+    The form edits a version's content, never the practice's row: `content()` is what the services
+    (create_practice, save_revision) take, and the form is never saved.
+    """
+
+    themes = _taxonomy_field("themes")
+    instruments = _taxonomy_field("instruments")
+    target_groups = _taxonomy_field("target_groups")
+    indicators = IndicatorsField(
+        label=_label("indicators"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: name | value | year. For example: Firms registered online | 12,500 | 2024"),
     )
-    challenges = forms.CharField(
-        label=_("Challenges and lessons learned"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    links = LinksField(
+        label=_label("links"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One web address per line.")
     )
-    transferability = forms.CharField(
-        label=_("Conditions for transfer to other countries"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    implementation_status = forms.ChoiceField(
-        label=_("Implementation status"), choices=[("", "—"), *ImplementationStatus.choices], required=False
-    )
-    start_year = _year_field(_("Start year"))
-    end_year = _year_field(_("End year"))
-    responsible_institution = forms.CharField(label=_("Responsible institution"), max_length=200, required=False)
-    links = forms.CharField(
-        label=_("Links"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One web address per line.")
-    )
-    original_language = forms.ChoiceField(label=_("Original language"), choices=Language.choices, initial=Language.ENGLISH)
-    contact_name = forms.CharField(
-        label=_("Contact person"),
-        max_length=150,
-        required=False,
-        help_text=_("Shown only to signed-in delegates and ITC staff."),
-    )
-    # The model's column holds 254 characters; the form field's own limit is 320.
-    contact_email = forms.EmailField(label=_("Contact e-mail"), max_length=254, required=False)
+    start_year = _year_field("start_year")
+    end_year = _year_field("end_year")
     # The save this form was opened from: a save made since then is not overwritten unseen.
     base = forms.IntegerField(widget=forms.HiddenInput, error_messages={
         "required": _("This form is out of date: nothing was saved. Open the practice again to edit it."),
         "invalid": _("This form is out of date: nothing was saved. Open the practice again to edit it."),
     })
-    adapted_from = forms.ModelMultipleChoiceField(
-        label=_("Adapted from"),
-        queryset=Practice.objects.none(),
-        required=False,
-        help_text=_("Published practices of other countries that inspired this one. Hold Ctrl (or Cmd) to choose several."),
-    )
+
+    class Meta:
+        model = Practice
+        # The content a version proposes, less its documents (added one by one on the practice's page).
+        fields = [
+            "title", "summary", "description", "level", "themes", "instruments", "target_groups",
+            "problem", "objectives", "implementation", "results", "indicators", "challenges", "transferability",
+            "implementation_status", "start_year", "end_year", "responsible_institution", "links", "original_language",
+            "contact_name", "contact_email", "adapted_from",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 10}),
+            "level": forms.RadioSelect,
+            "problem": forms.Textarea(attrs={"rows": 4}),
+            "objectives": forms.Textarea(attrs={"rows": 4}),
+            "implementation": forms.Textarea(attrs={"rows": 4}),
+            "results": forms.Textarea(attrs={"rows": 4}),
+            "challenges": forms.Textarea(attrs={"rows": 4}),
+            "transferability": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "description": _("The full description. Markdown works: **bold**, *italics*, lists with -, links as [text](https://...)."),
+            "contact_name": _("Shown only to signed-in delegates and ITC staff."),
+            "adapted_from": _("Published practices of other countries that inspired this one. Hold Ctrl (or Cmd) to choose several."),
+        }
+        error_messages = {"title": {"required": _("Give the practice a title.")}}
 
     # The long form in sections, so a delegate on a phone sees where they are.
     template_name = "practices/_practice_form_fields.html"
@@ -153,45 +185,15 @@ class PracticeForm(forms.Form):
         # After an edit conflict: {field name: what the other person saved there, as text}.
         self.conflict = conflict or {}
         self.conflict_by = ""
+        # The model's choices, without its blank one as a radio button (a draft leaves the level unticked)
+        # and with the dash the other lists show for "not given".
+        self.fields["level"].choices = Level.choices
+        self.fields["implementation_status"].choices = [("", "—"), *ImplementationStatus.choices]
         others = Practice.objects.published().select_related("owner").order_by("owner__name_en", "title")
         if country is not None:
             others = others.exclude(owner=country)
         self.fields["adapted_from"].queryset = others
         self.fields["adapted_from"].label_from_instance = lambda practice: f"{practice.title} ({practice.owner.name})"
-
-    def clean_indicators(self):
-        indicators = []
-        for number, line in enumerate(self.cleaned_data["indicators"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [part.strip() for part in line.split("|")]
-            if len(parts) != 3 or not parts[0] or not parts[1]:
-                raise forms.ValidationError(
-                    _("Line %(number)s: write name | value | year.") % {"number": number}
-                )
-            try:
-                year = _year_field().clean(parts[2])
-            except forms.ValidationError:
-                raise forms.ValidationError(
-                    _("Line %(number)s: the year must be between %(first)s and %(last)s.")
-                    % {"number": number, "first": FIRST_YEAR, "last": LAST_YEAR}
-                ) from None
-            indicators.append({"name": parts[0], "value": parts[1], "year": year})
-        return indicators
-
-    def clean_links(self):
-        links = []
-        validate = URLValidator(schemes=["http", "https"])
-        for line in self.cleaned_data["links"].splitlines():
-            address = line.strip()
-            if not address:
-                continue
-            try:
-                validate(address)
-            except forms.ValidationError:
-                raise forms.ValidationError(_("“%(address)s” is not a web address (https://...).") % {"address": address}) from None
-            links.append(address)
-        return links
 
     def clean(self):
         cleaned = super().clean()
@@ -199,6 +201,11 @@ class PracticeForm(forms.Form):
         if start and end and end < start:
             self.add_error("end_year", _("The end year comes before the start year."))
         return cleaned
+
+    def validate_constraints(self):
+        # The practice's constraints concern what the form does not hold (status, import key) or the
+        # years' order, checked by clean() next to the end year: no query per form, nor per spreadsheet row.
+        pass
 
     def content(self):
         """The cleaned form as a revision's content."""
@@ -211,28 +218,20 @@ class PracticeForm(forms.Form):
 
     def displayed(self, content, name):
         """A field's value in `content` as a reader sees it in this form: labels for choices, lines for lists."""
-        value = self.initial_from(content).get(name)
+        value = content.get(name)
         field = self.fields[name]
         if isinstance(field, forms.ModelMultipleChoiceField):
             key = field.to_field_name or "pk"
             return ", ".join(field.label_from_instance(item) for item in field.queryset.model.objects.filter(**{f"{key}__in": value or []}))
         if isinstance(field, forms.ChoiceField):
             return str(dict(field.choices).get(value, value or ""))
+        value = field.prepare_value(value)
         return "" if value is None else str(value)
 
     @staticmethod
     def initial_from(content):
-        """A revision's content as the form's initial values."""
-        initial = dict(content)
-        initial["indicators"] = "\n".join(
-            f"{item['name']} | {item['value']} | {item['year'] or ''}" for item in content.get("indicators") or []
-        )
-        initial["links"] = "\n".join(content.get("links") or [])
-        return initial
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+        """A revision's content as the form's initial values (its fields write lists as lines)."""
+        return dict(content)
 
 
 class PublishForm(forms.Form):
@@ -240,24 +239,6 @@ class PublishForm(forms.Form):
         label=_("Evidence label"), choices=[("", "—"), *EvidenceLabel.choices], required=False
     )
     note = forms.CharField(label=_("Note to the team (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
-
-
-class RequestChangesForm(forms.Form):
-    comment = forms.CharField(
-        label=_("What should change"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=4000,
-        help_text=_("The country's team reads this comment."),
-    )
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for rejecting"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
-        help_text=_("The country's team reads this reason."),
-    )
 
 
 class AttachmentForm(forms.Form):
@@ -304,9 +285,9 @@ class ReviewEmailsForm(forms.Form):
 class TagsForm(forms.Form):
     """A moderator's correction of a version's themes, instrument types and target groups."""
 
-    themes = _taxonomy_field(Theme, _("Themes"))
-    instruments = _taxonomy_field(InstrumentType, _("Instrument types"))
-    target_groups = _taxonomy_field(TargetGroup, _("Target groups"))
+    themes = _taxonomy_field("themes")
+    instruments = _taxonomy_field("instruments")
+    target_groups = _taxonomy_field("target_groups")
 
     def __init__(self, *args, content=None, **kwargs):
         content = content or {}

@@ -15,10 +15,11 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from countries.models import Country, localized
+from countries.models import Country, PublicWhen, ReviewedRecord, localized
 
 # --- Taxonomies: data that staff manage, named in the three languages ---
 
@@ -137,10 +138,12 @@ CONTENT_FIELDS = SCALAR_CONTENT_FIELDS + tuple(RELATED_CONTENT_FIELDS)
 REQUIRED_FOR_REVIEW = ("title", "summary", "description", "level", "themes")
 
 
-class PracticeQuerySet(models.QuerySet):
+class PracticeQuerySet(PublicWhen):
+    public_when = ("status", "published")
+
     def published(self):
         """What the public may see. Public code reads practices only through this."""
-        return self.filter(status=Practice.Status.PUBLISHED)
+        return self.in_public_state()
 
     def of_country(self, country):
         """The practices a country's team works on: owned or co-owned."""
@@ -260,6 +263,10 @@ class Practice(models.Model):
         """Whether visitors see it: the same rule as PracticeQuerySet.published(), for one practice in hand."""
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def is_archived(self):
+        return self.status == self.Status.ARCHIVED
+
     def content_snapshot(self):
         """The published content as a revision would hold it."""
         snapshot = {field: getattr(self, field) for field in SCALAR_CONTENT_FIELDS}
@@ -268,7 +275,7 @@ class Practice(models.Model):
         return snapshot
 
 
-class PracticeRevision(models.Model):
+class PracticeRevision(ReviewedRecord, models.Model):
     """A proposed version of a practice's content, on its way through review."""
 
     class Status(models.TextChoices):
@@ -336,12 +343,8 @@ class PracticeRevision(models.Model):
         return self.status in self.OPEN_STATUSES
 
     @property
-    def is_editable(self):
-        return self.status in self.EDITABLE_STATUSES
-
-    @property
-    def is_in_review(self):
-        return self.status in self.IN_REVIEW_STATUSES
+    def is_resubmission(self):
+        return self.status == self.Status.RESUBMITTED
 
 
 class RevisionSave(models.Model):
@@ -432,6 +435,14 @@ class ReviewEvent(models.Model):
         CO_OWNER_LEFT = "co_owner_left", _("Co-owner country left")
         CLAIMED = "claimed", _("Review taken on")
         TAGS_CORRECTED = "tags_corrected", _("Tags corrected by ITC")
+        TRANSLATION_STARTED = "translation_started", _("Translation started")
+        TRANSLATION_SAVED = "translation_saved", _("Translation saved")
+        TRANSLATION_SUBMITTED = "translation_submitted", _("Translation submitted")
+        TRANSLATION_RESUBMITTED = "translation_resubmitted", _("Translation resubmitted")
+        TRANSLATION_CHANGES_REQUESTED = "translation_changes", _("Changes requested in a translation")
+        TRANSLATION_PUBLISHED = "translation_published", _("Translation published")
+        TRANSLATION_REJECTED = "translation_rejected", _("Translation rejected")
+        TRANSLATION_DISCARDED = "translation_discarded", _("Translation discarded")
 
     practice = models.ForeignKey(Practice, verbose_name=_("practice"), on_delete=models.PROTECT, related_name="events")
     revision = models.ForeignKey(
@@ -446,6 +457,10 @@ class ReviewEvent(models.Model):
     # Also holds the evidence label set (up to 23 characters).
     to_status = models.CharField(_("to"), max_length=30, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # For a step of a translation: which one.
+    translation = models.ForeignKey(
+        "PracticeTranslation", verbose_name=_("translation"), null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
     # For a step of sharing the practice with another country: which proposal it answers or ends.
     co_ownership = models.ForeignKey(
         "CoOwnership", verbose_name=_("sharing"), null=True, blank=True, on_delete=models.PROTECT, related_name="events"
@@ -559,3 +574,156 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_imported(self):
+        return self.status == self.Status.IMPORTED
+
+
+# --- Translations: a published practice read in another working language ---
+
+# What a translation carries: the practice's narrative. Taxonomies are translated already; names,
+# years, numbers and links are the same in every language.
+TRANSLATED_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "problem",
+    "objectives",
+    "implementation",
+    "results",
+    "challenges",
+    "transferability",
+)
+# What a translation needs before review.
+REQUIRED_FOR_TRANSLATION_REVIEW = ("title", "summary", "description")
+
+
+class TranslationQuerySet(PublicWhen):
+    public_when = ("is_current", True)
+
+    def current(self):
+        """The translation readers get, one per practice and language: the latest published.
+
+        Public code also asks that its practice is published (Practice.objects.published()).
+        """
+        return self.in_public_state()
+
+    def public(self):
+        """What the public may read: the current translations of published practices. Public code reads only these."""
+        return self.current().filter(practice__in=Practice.objects.published())
+
+    def reading_annotations(self, language, *, practice="pk", fields=("title", "summary")):
+        """Annotations that read, with each published practice of a query (the row, or the practice the row
+        names: `practice`), which working languages it has a current translation in (`reading_in_fr`…) and the
+        `fields` of the one into `language` (`reading_text`, none for None): practices/reading.py reads them."""
+        current = self.current().filter(practice=models.OuterRef(practice)).order_by()
+        annotations = {
+            f"reading_in_{code}": models.Exists(current.filter(language=code)) for code in Language.values if code != Language.OTHER
+        }
+        if f"reading_in_{language}" in annotations:
+            text = JSONObject(id="id", language="language", source_revision_id="source_revision_id", **{field: field for field in fields})
+            annotations["reading_text"] = models.Subquery(current.filter(language=language).values(text=text)[:1], output_field=models.JSONField())
+        return annotations
+
+
+class PracticeTranslation(ReviewedRecord, models.Model):
+    """One version of a practice's text in another working language, reviewed by ITC like a practice's versions.
+
+    Written by the owning team, by ITC, or by a delegate of another country who volunteers (credited:
+    `volunteer_country`). It translates one published version of the original (`source_revision`):
+    once the practice publishes a newer version, the translation is outdated until a new one is
+    published, and readers are told. The original always prevails.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        RESUBMITTED = "resubmitted", _("Resubmitted")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        DISCARDED = "discarded", _("Discarded")
+
+    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.RESUBMITTED)
+    EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+    IN_REVIEW_STATUSES = (Status.SUBMITTED, Status.RESUBMITTED)
+
+    practice = models.ForeignKey(Practice, verbose_name=_("practice"), on_delete=models.PROTECT, related_name="translations")
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # The latest published translation in its language: what readers get.
+    is_current = models.BooleanField(_("current"), default=False)
+    source_revision = models.ForeignKey(
+        PracticeRevision, verbose_name=_("translated version"), on_delete=models.PROTECT, related_name="translations"
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    problem = models.TextField(_("problem addressed"), blank=True)
+    objectives = models.TextField(_("objectives"), blank=True)
+    implementation = models.TextField(_("implementation"), blank=True)
+    results = models.TextField(_("results and evidence"), blank=True)
+    challenges = models.TextField(_("challenges and lessons learned"), blank=True)
+    transferability = models.TextField(_("conditions for transfer to other countries"), blank=True)
+    # A machine's draft, labelled as such until a person has edited it (never published unreviewed).
+    machine_draft = models.BooleanField(_("machine draft"), default=False)
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("translated by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The country of a delegate who translated another country's practice: credited on the page.
+    volunteer_country = models.ForeignKey(
+        Country, verbose_name=_("volunteer country"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The text in its own language's configuration (French stemming for French): practices.search.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = TranslationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        ordering = ["practice", "language", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "language", "number"], name="translation_number_unique"),
+            models.UniqueConstraint(
+                fields=["practice", "language"],
+                condition=models.Q(status__in=["draft", "submitted", "changes_requested", "resubmitted"]),
+                name="translation_one_open_per_language",
+            ),
+            models.UniqueConstraint(fields=["practice", "language"], condition=models.Q(is_current=True), name="translation_one_current"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["draft", "submitted", "changes_requested", "resubmitted", "published", "rejected", "discarded"]
+                ),
+                name="translation_status_valid",
+            ),
+            models.CheckConstraint(condition=models.Q(is_current=False) | models.Q(status="published"), name="translation_current_is_published"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="translation_review_queue"),
+            models.Index(fields=["language"], condition=models.Q(is_current=True), name="translation_current_language"),
+        ]
+
+    def __str__(self):
+        return f"{self.title or self.practice.title} ({self.get_language_display()}, v{self.number})"
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_outdated(self):
+        """The original has published a newer version since this translation's."""
+        return self.source_revision_id != self.practice.published_revision_id
+
+    def text(self):
+        return {field: getattr(self, field) for field in TRANSLATED_FIELDS}

@@ -10,6 +10,7 @@ what it sends outside it 4xx, and every answer is one the description gives.
 from .filters import SORTS
 from .models import FIRST_YEAR, LAST_YEAR, EvidenceLabel, ImplementationStatus, Language, Level
 from .opendata import LICENCE, LICENCE_URL, PUBLISHER
+from .reading import READING_LANGUAGES
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -66,7 +67,11 @@ FILTER_PARAMETERS = [
     {
         "name": "q",
         "in": "query",
-        "description": "Words to search for in the title, summary, description and results (web search syntax: \"quoted phrase\", -word, OR).",
+        "description": (
+            "Words to search for in the title, summary, description and results (web search syntax: \"quoted phrase\", -word, OR): "
+            "in the practice's own text, and in its published translation into `lang` with that language's stemming "
+            "(without `lang`, English stemming)."
+        ),
         "required": False,
         # Django refuses a null character in a form's text.
         "schema": {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000]*$"},
@@ -81,6 +86,7 @@ FILTER_PARAMETERS = [
     _list_parameter("status", "Implementation status.", ImplementationStatus.values),
     _list_parameter("evidence", "Evidence label.", EvidenceLabel.values),
     _list_parameter("language", "Original language.", Language.values),
+    _list_parameter("available", "A language it can be read in: its original language, or that of a translation published by ITC.", list(READING_LANGUAGES)),
     _year_parameter("year_from", "Practices still running in or after this year (no end year, or ending then or later)."),
     _year_parameter("year_to", "Practices running in or before this year (no start year, or starting then or earlier)."),
     {
@@ -92,6 +98,18 @@ FILTER_PARAMETERS = [
         "schema": {"type": "string", "enum": list(SORTS)},
     },
 ]
+# The language to read the practices in (api.READ_IN).
+LANGUAGE_PARAMETER = {
+    "name": "lang",
+    "in": "query",
+    "description": (
+        "The language to give titles and summaries in, where ITC has published a translation into it (text_language says "
+        "which each is in), and to search `q` in. Without it, practices are given as written." + EMPTY
+    ),
+    "required": False,
+    "allowEmptyValue": True,
+    "schema": {"type": "string", "enum": ["", *READING_LANGUAGES]},
+}
 PAGINATION_PARAMETERS = [
     {
         "name": "page",
@@ -141,8 +159,8 @@ PRACTICE = {
     "properties": {
         "id": {"type": "integer"},
         "url": {"type": "string", "format": "uri", "description": "The public page; it opens in the reader's language."},
-        "title": {"type": "string"},
-        "summary": {"type": "string"},
+        "title": {"type": "string", "description": "In `lang` where translated (see text_language), else as written."},
+        "summary": {"type": "string", "description": "In the same language as the title."},
         "description": {"type": "string", "description": "Markdown source."},
         "problem": {"type": "string"},
         "objectives": {"type": "string"},
@@ -165,6 +183,12 @@ PRACTICE = {
         "responsible_institution": {"type": "string"},
         "links": {"type": "array", "items": {"type": "string"}},
         "original_language": {"type": "string", "enum": Language.values},
+        "languages": {
+            "type": "array",
+            "items": {"type": "string", "enum": Language.values},
+            "description": "The languages it can be read in: the original first, then those of its translations published by ITC.",
+        },
+        "text_language": {"type": "string", "enum": Language.values, "description": "The language of title and summary."},
         "evidence_label": _choice(EvidenceLabel),
         "themes": {"type": "array", "items": _ref("Term")},
         "instruments": {"type": "array", "items": _ref("Term")},
@@ -292,7 +316,7 @@ def _paths(vocabulary):
             "get": {
                 "operationId": "listPractices",
                 "summary": "Published practices, filtered as on the browse page, one page at a time.",
-                "parameters": _filter_parameters(vocabulary) + PAGINATION_PARAMETERS,
+                "parameters": _filter_parameters(vocabulary) + [LANGUAGE_PARAMETER] + PAGINATION_PARAMETERS,
                 "responses": {
                     "200": _json("PracticePage", "A page of practices."),
                     "400": _json("Errors", "A parameter is unknown or has a value it cannot take."),
@@ -304,9 +328,10 @@ def _paths(vocabulary):
             "get": {
                 "operationId": "getPractice",
                 "summary": "One published practice.",
-                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}],
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}, LANGUAGE_PARAMETER],
                 "responses": {
                     "200": _json("Practice", "The practice."),
+                    "400": _json("Errors", "`lang` is not one of the languages given."),
                     "404": _json("Errors", "No published practice has this id (or the id is not a whole number)."),
                 },
             }

@@ -1,7 +1,9 @@
 """The public record of a practice, as the exports, the API and the feeds give it.
 
 One function, practice_record(), turns a published practice into a dict of its public fields:
-the published version's content, never a version in review, never the contact person. FIELDS
+the published version's content, never a version in review, never the contact person; its title
+and summary in the language asked for where ITC published a translation into it (practices.reading).
+FIELDS
 documents each field (the open data page is generated from it) and says how it is written in
 the CSV export and the Excel workbook, which have the same columns.
 """
@@ -16,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import EvidenceLabel, ImplementationStatus, Language, Level, Practice
+from .reading import read_in
 
 # The licence the open data is offered under: a proposal that ITC has still to confirm.
 LICENCE = "CC BY 4.0"
@@ -83,18 +86,22 @@ def _timestamp(moment):
 
 
 def practice_record(practice, *, base_url):
-    """The public fields of a published practice. base_url: the site's scheme and host."""
+    """The public fields of a published practice, read in a language (`practice.reading`: practices.reading).
+
+    base_url: the site's scheme and host.
+    """
     if practice.status != Practice.Status.PUBLISHED:
         # The last guard: whatever a caller passes, nothing unpublished is serialised.
         raise ValueError("Only a published practice has a public record.")
+    reading = practice.reading
     adapted_from = getattr(practice, "public_adapted_from", None)
     if adapted_from is None:
         adapted_from = practice.adapted_from.published().order_by("pk")
     return {
         "id": practice.pk,
         "url": base_url + stable_path("practices:practice_detail", pk=practice.pk),
-        "title": practice.title,
-        "summary": practice.summary,
+        "title": reading.title,
+        "summary": reading.summary,
         "description": practice.description,
         "problem": practice.problem,
         "objectives": practice.objectives,
@@ -110,6 +117,8 @@ def practice_record(practice, *, base_url):
         "responsible_institution": practice.responsible_institution,
         "links": [str(link) for link in practice.links or []],
         "original_language": practice.original_language,
+        "languages": reading.languages,
+        "text_language": reading.language_of("title"),
         "evidence_label": practice.evidence_label,
         "themes": _terms(practice.themes.all()),
         "instruments": _terms(practice.instruments.all()),
@@ -129,12 +138,14 @@ def practice_record(practice, *, base_url):
     }
 
 
-def published_records(ids, *, base_url):
-    """The records of the published practices among ids, in the order of ids, read in batches."""
+def published_records(ids, *, base_url, language=None):
+    """The records of the published practices among ids, in the order of ids, read in batches, in
+    `language` where translated (None: as written)."""
     for start in range(0, len(ids), BATCH_SIZE):
         batch = ids[start : start + BATCH_SIZE]
         # Published is checked again: a practice archived since the ids were read is left out.
-        practices = {practice.pk: practice for practice in with_public_relations(Practice.objects.published().filter(pk__in=batch))}
+        practices = read_in(with_public_relations(Practice.objects.published().filter(pk__in=batch)), language)
+        practices = {practice.pk: practice for practice in practices}
         for pk in batch:
             if pk in practices:
                 yield practice_record(practices[pk], base_url=base_url)
@@ -197,8 +208,8 @@ class Field:
 FIELDS = (
     Field("id", _("The practice's number on the platform. It never changes and is never given to another practice.")),
     Field("url", _("The address of the practice's public page. It opens in each reader's language.")),
-    Field("title", _("The title, in the practice's original language.")),
-    Field("summary", _("Two or three sentences for lists and cards.")),
+    Field("title", _("The title: in the language asked for when ITC has published a translation into it, else as written (see text_language).")),
+    Field("summary", _("Two or three sentences for lists and cards, in the same language as the title.")),
     Field("description", _("The full description, as written: Markdown text (show it as Markdown, without raw HTML).")),
     Field("problem", _("The problem addressed.")),
     Field("objectives", _("The objectives.")),
@@ -218,6 +229,12 @@ FIELDS = (
     Field("responsible_institution", _("The institution responsible for it.")),
     Field("links", _("Web addresses about the practice. In the CSV, separated by semicolons.")),
     Field("original_language", _("The language the practice is written in."), choices=Language),
+    Field(
+        "languages",
+        _("The languages it can be read in: its original language first, then those of its translations published by ITC. In the CSV, separated by semicolons."),
+        choices=Language,
+    ),
+    Field("text_language", _("The language of the title and summary given: the one asked for, or the original language."), choices=Language),
     Field("evidence_label", _("The strength of the evidence of results, as labelled by ITC on review."), choices=EvidenceLabel),
     Field(
         "themes",

@@ -8,31 +8,38 @@ or by staff. Sharing a practice with another country is a proposal that country 
 
 Every function takes the acting user as `by`, checks that they may act and that the version is
 in a state the transition starts from, and raises PermissionDenied or ValidationError otherwise,
-changing nothing.
+changing nothing. The review steps are declared once, in REVISION_WORKFLOW and PRACTICE_WORKFLOW,
+and taken through countries/workflow.py.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from countries.access import (
     may_act_for_country,
+    membership_of,
     may_answer_share,
     may_archive,
     may_leave,
     may_moderate,
     may_restore,
     may_share,
+    may_translate,
     may_write_practice,
+    may_write_translation,
     require,
 )
 from countries.models import Country
+from countries.workflow import Transition, Workflow
 
 from .attachments import check_document
-from .search import refresh_search_vectors
-from .tasks import notify_after_commit
+from .search import refresh_search_vectors, refresh_translation_vectors
+from .tasks import notify_after_commit, notify_translators_after_commit
 
 from .imports import Outcome, current_rows, import_key
 from .models import (
@@ -46,7 +53,10 @@ from .models import (
     InstrumentType,
     Practice,
     PracticeRevision,
+    PracticeTranslation,
+    REQUIRED_FOR_TRANSLATION_REVIEW,
     ReviewEvent,
+    TRANSLATED_FIELDS,
     RevisionSave,
     TargetGroup,
     Theme,
@@ -112,10 +122,11 @@ def _apply(revision):
         getattr(practice, field).set(related)
 
 
-def _record(practice, action, *, by, revision=None, from_status="", to_status="", note="", co_ownership=None):
+def _record(practice, action, *, by, revision=None, from_status="", to_status="", note="", co_ownership=None, translation=None):
     event = ReviewEvent.objects.create(
         practice=practice,
         revision=revision,
+        translation=translation,
         actor=by,
         action=action,
         from_status=from_status,
@@ -127,30 +138,68 @@ def _record(practice, action, *, by, revision=None, from_status="", to_status=""
     return event
 
 
+def _audit_revision(revision, transition, *, by, from_status, note):
+    return _record(
+        revision.practice, transition.action, by=by, revision=revision, from_status=from_status, to_status=transition.target, note=note
+    )
+
+
+def _audit_practice(practice, transition, *, by, from_status, note):
+    return _record(practice, transition.action, by=by, from_status=from_status, to_status=transition.target, note=note)
+
+
+def _moderates(user, record):
+    return may_moderate(user)
+
+
+def _writes(user, revision):
+    return may_write_practice(user, revision.practice)
+
+
+Action = ReviewEvent.Action
+_IN_REVIEW = PracticeRevision.IN_REVIEW_STATUSES
+_DECIDED = ("updated_at", "decided_at", "decided_by")
+
 def _locked(revision):
     """The revision, re-read under a row lock so two clicks cannot both pass the state check."""
-    return PracticeRevision.objects.select_for_update().select_related("practice").get(pk=revision.pk)
+    return REVISION_WORKFLOW.lock(revision)
 
 
-def _move(revision, to_status, action, *, by, note="", allowed_from, decided=False):
-    if revision.status not in allowed_from:
-        raise ValidationError(
-            _("This is not possible while the version's status is “%(status)s”.") % {"status": revision.get_status_display()}
-        )
-    previous = revision.status
-    revision.status = to_status
-    now = timezone.now()
-    fields = ["status", "updated_at"]
-    revision.updated_at = now
-    if to_status in (Status.SUBMITTED, Status.RESUBMITTED):
-        revision.submitted_at = now
-        fields.append("submitted_at")
-    if decided:
-        revision.decided_at, revision.decided_by = now, by
-        fields += ["decided_at", "decided_by"]
-    revision.save(update_fields=fields)
-    _record(revision.practice, action, by=by, revision=revision, from_status=previous, to_status=to_status, note=note)
-    return revision
+# The review of a practice's versions (countries/workflow.py).
+REVISION_WORKFLOW = Workflow(
+    PracticeRevision,
+    Transition("submit", (Status.DRAFT,), Status.SUBMITTED, _writes, Action.SUBMITTED, stamps=("updated_at", "submitted_at")),
+    Transition(
+        "resubmit", (Status.CHANGES_REQUESTED,), Status.RESUBMITTED, _writes, Action.RESUBMITTED, stamps=("updated_at", "submitted_at")
+    ),
+    Transition("publish", _IN_REVIEW, Status.APPROVED, _moderates, Action.PUBLISHED, stamps=_DECIDED),
+    Transition(
+        "request_changes", _IN_REVIEW, Status.CHANGES_REQUESTED, _moderates, Action.CHANGES_REQUESTED, stamps=_DECIDED,
+        note_field="comment", note_required=gettext_lazy("Say what should change: the country's team reads this comment."),
+    ),
+    Transition(
+        "reject", _IN_REVIEW, Status.REJECTED, _moderates, Action.REJECTED, stamps=_DECIDED,
+        note_field="reason", note_required=gettext_lazy("Give the reason: the country's team reads it."),
+    ),
+    Transition("discard", PracticeRevision.EDITABLE_STATUSES, Status.DISCARDED, _writes, Action.DISCARDED, stamps=("updated_at",)),
+    Transition("restore_draft", (Status.DISCARDED,), Status.DRAFT, _moderates, Action.DRAFT_RESTORED, stamps=("updated_at",)),
+    audit=_audit_revision,
+    related=("practice",),
+)
+
+# Whether a published practice is public: its owner's focal points (or ITC) archive and restore it.
+PRACTICE_WORKFLOW = Workflow(
+    Practice,
+    Transition(
+        "archive", (Practice.Status.PUBLISHED,), Practice.Status.ARCHIVED, may_archive, Action.ARCHIVED,
+        refused=gettext_lazy("Only a published practice can be archived."),
+    ),
+    Transition(
+        "restore", (Practice.Status.ARCHIVED,), Practice.Status.PUBLISHED, may_restore, Action.RESTORED,
+        refused=gettext_lazy("Only an archived practice can be restored."),
+    ),
+    audit=_audit_practice,
+)
 
 
 # --- Transitions ---
@@ -250,43 +299,20 @@ def save_revision(revision, *, by, changes, base=None):
 
 
 def submit_revision(revision, *, by):
-    """Send a version to ITC for review (again, after requested changes)."""
-    with transaction.atomic():
-        revision = _locked(revision)
-        require(may_write_practice(by, revision.practice))
-        missing = missing_for_review(revision.content)
-        if missing and revision.is_editable:
+    """Send a version to ITC for review: a draft is submitted, one sent back for changes resubmitted."""
+
+    def complete(revision):
+        if missing := missing_for_review(revision.content):
             raise ValidationError(
                 _("Complete these fields before submitting: %(fields)s.")
                 % {"fields": ", ".join(str(Practice._meta.get_field(name).verbose_name) for name in missing)}
             )
-        if revision.status == Status.CHANGES_REQUESTED:
-            return _move(revision, Status.RESUBMITTED, ReviewEvent.Action.RESUBMITTED, by=by, allowed_from=[Status.CHANGES_REQUESTED])
-        return _move(revision, Status.SUBMITTED, ReviewEvent.Action.SUBMITTED, by=by, allowed_from=[Status.DRAFT])
 
-
-def _decide_with_note(revision, to_status, action, *, by, note, field, required_message):
-    """A decision the country's team must be told the reason of: the note is required."""
-    require(may_moderate(by))
-    if not note.strip():
-        raise ValidationError({field: required_message})
-    with transaction.atomic():
-        revision = _locked(revision)
-        return _move(
-            revision, to_status, action, by=by, note=note.strip(), allowed_from=PracticeRevision.IN_REVIEW_STATUSES, decided=True
-        )
+    return REVISION_WORKFLOW.take(revision, ("submit", "resubmit"), by=by, check=complete)
 
 
 def request_changes(revision, *, by, comment):
-    return _decide_with_note(
-        revision,
-        Status.CHANGES_REQUESTED,
-        ReviewEvent.Action.CHANGES_REQUESTED,
-        by=by,
-        note=comment,
-        field="comment",
-        required_message=_("Say what should change: the country's team reads this comment."),
-    )
+    return REVISION_WORKFLOW.take(revision, "request_changes", by=by, note=comment)
 
 
 def publish_revision(revision, *, by, note="", evidence_label=None):
@@ -294,17 +320,8 @@ def publish_revision(revision, *, by, note="", evidence_label=None):
     require(may_moderate(by))
     if evidence_label is not None and evidence_label not in EvidenceLabel.values + [""]:
         raise ValidationError({"evidence_label": _("Choose an evidence label.")})
-    with transaction.atomic():
-        revision = _locked(revision)
-        _move(
-            revision,
-            Status.APPROVED,
-            ReviewEvent.Action.PUBLISHED,
-            by=by,
-            note=note.strip(),
-            allowed_from=PracticeRevision.IN_REVIEW_STATUSES,
-            decided=True,
-        )
+
+    def make_public(revision):
         _apply(revision)
         practice = revision.practice
         now = timezone.now()
@@ -316,39 +333,30 @@ def publish_revision(revision, *, by, note="", evidence_label=None):
         if evidence_label is not None and evidence_label != practice.evidence_label:
             practice.evidence_label = evidence_label
             fields.append("evidence_label")
-            _record(practice, ReviewEvent.Action.EVIDENCE_LABELLED, by=by, revision=revision, to_status=evidence_label)
+            _record(practice, Action.EVIDENCE_LABELLED, by=by, revision=revision, to_status=evidence_label)
         practice.save(update_fields=fields)
         refresh_search_vectors(Practice.objects.filter(pk=practice.pk))
-    return revision
+        if practice.translations.current().exists():
+            notify_translators_after_commit(practice, by=by)  # their translations are outdated now
+
+    return REVISION_WORKFLOW.take(revision, "publish", by=by, note=note, then=make_public)
 
 
 def reject_revision(revision, *, by, reason):
-    return _decide_with_note(
-        revision,
-        Status.REJECTED,
-        ReviewEvent.Action.REJECTED,
-        by=by,
-        note=reason,
-        field="reason",
-        required_message=_("Give the reason: the country's team reads it."),
-    )
+    return REVISION_WORKFLOW.take(revision, "reject", by=by, note=reason)
 
 
 def discard_revision(revision, *, by):
     """Set a version being written aside. It is kept, and staff can bring it back."""
-    with transaction.atomic():
-        revision = _locked(revision)
-        require(may_write_practice(by, revision.practice))
-        return _move(revision, Status.DISCARDED, ReviewEvent.Action.DISCARDED, by=by, allowed_from=PracticeRevision.EDITABLE_STATUSES)
+    return REVISION_WORKFLOW.take(revision, "discard", by=by)
 
 
 def restore_discarded_revision(revision, *, by):
-    require(may_moderate(by))
-    with transaction.atomic():
-        revision = _locked(revision)
+    def no_other_open(revision):
         if revision.practice.revisions.filter(status__in=PracticeRevision.OPEN_STATUSES).exists():
             raise ValidationError(_("Another version of this practice is open: finish or discard it first."))
-        return _move(revision, Status.DRAFT, ReviewEvent.Action.DRAFT_RESTORED, by=by, allowed_from=[Status.DISCARDED])
+
+    return REVISION_WORKFLOW.take(revision, "restore_draft", by=by, check=no_other_open)
 
 
 def start_revision(practice, *, by):
@@ -375,28 +383,12 @@ def start_revision(practice, *, by):
 
 def archive_practice(practice, *, by, note=""):
     """Withdraw a published practice from public view (the owner's focal points or staff)."""
-    with transaction.atomic():
-        practice = Practice.objects.select_for_update().get(pk=practice.pk)
-        require(may_archive(by, practice))
-        if practice.status != Practice.Status.PUBLISHED:
-            raise ValidationError(_("Only a published practice can be archived."))
-        practice.status = Practice.Status.ARCHIVED
-        practice.save(update_fields=["status"])
-        _record(practice, ReviewEvent.Action.ARCHIVED, by=by, from_status="published", to_status="archived", note=note.strip())
-    return practice
+    return PRACTICE_WORKFLOW.take(practice, "archive", by=by, note=note)
 
 
 def restore_practice(practice, *, by, note=""):
     """Make an archived practice public again (the owner's focal points or staff)."""
-    with transaction.atomic():
-        practice = Practice.objects.select_for_update().get(pk=practice.pk)
-        require(may_restore(by, practice))
-        if practice.status != Practice.Status.ARCHIVED:
-            raise ValidationError(_("Only an archived practice can be restored."))
-        practice.status = Practice.Status.PUBLISHED
-        practice.save(update_fields=["status"])
-        _record(practice, ReviewEvent.Action.RESTORED, by=by, from_status="archived", to_status="published", note=note.strip())
-    return practice
+    return PRACTICE_WORKFLOW.take(practice, "restore", by=by, note=note)
 
 
 # --- Documents ---
@@ -678,3 +670,139 @@ def import_batch(batch, *, by):
         batch.created_count = sum(1 for row in rows if row["outcome"] == Outcome.CREATED)
         batch.save(update_fields=["rows", "status", "imported_by", "imported_at", "created_count"])
     return batch
+
+
+# --- Translations: reviewed like a practice's versions ---
+
+TStatus = PracticeTranslation.Status
+
+
+def _audit_translation(translation, transition, *, by, from_status, note):
+    return _record(
+        translation.practice, transition.action, by=by, translation=translation,
+        from_status=from_status, to_status=transition.target, note=note,
+    )
+
+
+def _writes_translation(user, translation):
+    return may_write_translation(user, translation)
+
+
+_T_IN_REVIEW = PracticeTranslation.IN_REVIEW_STATUSES
+TRANSLATION_WORKFLOW = Workflow(
+    PracticeTranslation,
+    Transition("submit", (TStatus.DRAFT,), TStatus.SUBMITTED, _writes_translation, Action.TRANSLATION_SUBMITTED, stamps=("updated_at", "submitted_at")),
+    Transition(
+        "resubmit", (TStatus.CHANGES_REQUESTED,), TStatus.RESUBMITTED, _writes_translation, Action.TRANSLATION_RESUBMITTED,
+        stamps=("updated_at", "submitted_at"),
+    ),
+    Transition("publish", _T_IN_REVIEW, TStatus.PUBLISHED, _moderates, Action.TRANSLATION_PUBLISHED, stamps=_DECIDED),
+    Transition(
+        "request_changes", _T_IN_REVIEW, TStatus.CHANGES_REQUESTED, _moderates, Action.TRANSLATION_CHANGES_REQUESTED, stamps=_DECIDED,
+        note_field="comment", note_required=gettext_lazy("Say what should change: the translator reads this comment."),
+    ),
+    Transition(
+        "reject", _T_IN_REVIEW, TStatus.REJECTED, _moderates, Action.TRANSLATION_REJECTED, stamps=_DECIDED,
+        note_field="reason", note_required=gettext_lazy("Give the reason: the translator reads it."),
+    ),
+    Transition("discard", PracticeTranslation.EDITABLE_STATUSES, TStatus.DISCARDED, _writes_translation, Action.TRANSLATION_DISCARDED, stamps=("updated_at",)),
+    audit=_audit_translation,
+    related=("practice",),
+)
+
+
+def _clean_text(value):
+    return (value or "").replace("\r\n", "\n").strip()
+
+
+def start_translation(practice, *, by, language):
+    """Open a translation of a published practice into `language`, or return the one already open.
+
+    A new version starts from the current published translation (if any), so a translator updates
+    what changed in the original rather than starting again.
+    """
+    if language not in dict(settings.LANGUAGES):  # the working languages, not "other"
+        raise ValidationError({"language": _("Choose English, French or Spanish.")})
+    with transaction.atomic():
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        require(may_translate(by, practice))
+        if language == practice.original_language:
+            raise ValidationError({"language": _("The practice is written in this language: choose another one.")})
+        translations = practice.translations.filter(language=language)
+        open_translation = translations.filter(status__in=PracticeTranslation.OPEN_STATUSES).first()
+        if open_translation is not None:
+            return open_translation
+        previous = translations.current().first()
+        membership = None if may_moderate(by) else membership_of(by)
+        volunteer = membership.country if membership and not practice.countries.filter(pk=membership.country_id).exists() else None
+        translation = PracticeTranslation.objects.create(
+            practice=practice,
+            language=language,
+            number=(translations.aggregate(Max("number"))["number__max"] or 0) + 1,
+            source_revision=practice.published_revision,
+            translated_by=by,
+            volunteer_country=volunteer,
+            **(previous.text() if previous else {}),
+        )
+        _record(practice, Action.TRANSLATION_STARTED, by=by, translation=translation, to_status=TStatus.DRAFT)
+    return translation
+
+
+def save_translation(translation, *, by, text):
+    """Save what the translator wrote: only the fields given change. A person's edit ends a machine draft's label."""
+    with transaction.atomic():
+        translation = TRANSLATION_WORKFLOW.lock(translation)
+        require(may_write_translation(by, translation))
+        if not translation.is_editable:
+            raise ValidationError(_("This translation is in review or closed: it can no longer be edited."))
+        changed = []
+        for field in TRANSLATED_FIELDS:
+            if field in text and _clean_text(text[field]) != getattr(translation, field):
+                setattr(translation, field, _clean_text(text[field]))
+                changed.append(field)
+        if not changed:
+            return translation  # a save that changes nothing writes nothing, as for a practice's versions
+        translation.machine_draft = False
+        translation.updated_at = timezone.now()
+        translation.full_clean(exclude=["practice", "source_revision", "translated_by", "volunteer_country", "decided_by"], validate_constraints=False)
+        translation.save(update_fields=[*changed, "machine_draft", "updated_at"])
+        _record(translation.practice, Action.TRANSLATION_SAVED, by=by, translation=translation, note=", ".join(changed))
+    return translation
+
+
+def submit_translation(translation, *, by):
+    """Send a translation to ITC for review (again, after requested changes)."""
+
+    def complete(translation):
+        missing = [field for field in REQUIRED_FOR_TRANSLATION_REVIEW if not getattr(translation, field).strip()]
+        if missing:
+            raise ValidationError(
+                _("Complete these fields before submitting: %(fields)s.")
+                % {"fields": ", ".join(str(PracticeTranslation._meta.get_field(name).verbose_name) for name in missing)}
+            )
+
+    return TRANSLATION_WORKFLOW.take(translation, ("submit", "resubmit"), by=by, check=complete)
+
+
+def publish_translation(translation, *, by, note=""):
+    """Approve a translation: readers in its language get it from now on, instead of the previous one."""
+
+    def make_current(translation):
+        translation.practice.translations.filter(language=translation.language, is_current=True).update(is_current=False)
+        translation.is_current = True
+        translation.save(update_fields=["is_current"])
+        refresh_translation_vectors(PracticeTranslation.objects.filter(pk=translation.pk))
+
+    return TRANSLATION_WORKFLOW.take(translation, "publish", by=by, note=note, then=make_current)
+
+
+def request_translation_changes(translation, *, by, comment):
+    return TRANSLATION_WORKFLOW.take(translation, "request_changes", by=by, note=comment)
+
+
+def reject_translation(translation, *, by, reason):
+    return TRANSLATION_WORKFLOW.take(translation, "reject", by=by, note=reason)
+
+
+def discard_translation(translation, *, by):
+    return TRANSLATION_WORKFLOW.take(translation, "discard", by=by)

@@ -7,6 +7,8 @@
 - Sharing a practice: the invited country's focal points hear of a proposal (and of its
   withdrawal, or of their removal as co-owner); the owner's focal points hear of the answer, and
   of a co-owner leaving. Whoever took the step is not told of it.
+- Translations: the translator hears of ITC's decision on their translation, and, when the
+  original publishes a new version, that their published translation is outdated.
 
 Each person gets the e-mail in the language they last used the site in. The tasks take ids,
 not objects, and read the database afresh: a worker may run them minutes later.
@@ -16,7 +18,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,11 +27,12 @@ from django.utils.translation import gettext as _
 from countries.mail import send_emails
 from countries.models import MODERATORS_GROUP, Membership, ReviewEmails, User
 
-from .models import PracticeRevision, ReviewEvent
+from .models import PracticeRevision, PracticeTranslation, ReviewEvent
 
 Action = ReviewEvent.Action
 SUBMISSIONS = (Action.SUBMITTED, Action.RESUBMITTED)
 DECISIONS = (Action.PUBLISHED, Action.CHANGES_REQUESTED, Action.REJECTED)
+TRANSLATION_DECISIONS = (Action.TRANSLATION_PUBLISHED, Action.TRANSLATION_CHANGES_REQUESTED, Action.TRANSLATION_REJECTED)
 # Steps of sharing a practice, and whose focal points hear of each: the invited country's, the owner's, or both.
 SHARING = {
     Action.CO_OWNER_PROPOSED: ("invited",),
@@ -50,6 +53,13 @@ def notify_after_commit(event):
         transaction.on_commit(lambda: notify_team_of_decision.enqueue(event.pk))
     elif event.action in SHARING and event.co_ownership_id:
         transaction.on_commit(lambda: notify_focal_points_of_sharing.enqueue(event.pk))
+    elif event.action in TRANSLATION_DECISIONS and event.translation_id:
+        transaction.on_commit(lambda: notify_translator_of_decision.enqueue(event.pk))
+
+
+def notify_translators_after_commit(practice, *, by):
+    """Once a new version of `practice` is published (and committed): its translators hear that their translation is outdated."""
+    transaction.on_commit(lambda: notify_translators_of_new_version.enqueue(practice.pk, by.pk))
 
 
 def absolute(path):
@@ -158,6 +168,60 @@ def notify_focal_points_of_sharing(event_id):
                 **names,
             }
         messages.append((user, lambda names=names: subjects[event.action]() % names, "practices/email/sharing.txt", context))
+    return send_emails(messages)
+
+
+def translation_link(translated, translator):
+    """The translation's page in the translator's workspace (the owner's, for ITC staff, who have no country)."""
+    membership = getattr(translator, "membership", None)
+    iso2 = membership.country.iso2 if membership is not None else translated.practice.owner.iso2
+    return absolute(reverse("practices:translation_edit", kwargs={"iso2": iso2, "pk": translated.pk}))
+
+
+@task()
+def notify_translator_of_decision(event_id):
+    event = ReviewEvent.objects.select_related("practice__owner", "translation__translated_by__membership__country").get(pk=event_id)
+    translated, translator = event.translation, event.translation.translated_by
+    if translator is None or not translator.is_active or translator.pk == event.actor_id:
+        return 0
+    title = translated.title or event.practice.title
+    subjects = {
+        Action.TRANSLATION_PUBLISHED: lambda: _("Translation published: %(title)s") % {"title": title},
+        Action.TRANSLATION_CHANGES_REQUESTED: lambda: _("Changes requested in your translation: %(title)s") % {"title": title},
+        Action.TRANSLATION_REJECTED: lambda: _("Translation not accepted: %(title)s") % {"title": title},
+    }
+    with translation.override(translator.language):
+        context = {
+            "action": event.action,
+            "title": title,
+            "language": translated.get_language_display(),
+            "note": event.note,
+            "link": translation_link(translated, translator),
+            "public_link": absolute(reverse("practices:practice_detail", kwargs={"pk": event.practice_id})),
+        }
+    return send_emails([(translator, subjects[event.action], "practices/translations/email/decision.txt", context)])
+
+
+@task()
+def notify_translators_of_new_version(practice_id, actor_id=None):
+    """The translators of the practice's current translations: the original changed since they translated it."""
+    outdated = (
+        PracticeTranslation.objects.current()
+        .filter(practice_id=practice_id, translated_by__is_active=True)
+        .exclude(source_revision=F("practice__published_revision"))
+        .exclude(translated_by_id=actor_id)
+        .select_related("practice__owner", "translated_by__membership__country")
+    )
+    messages = []
+    for translated in outdated:
+        translator, title = translated.translated_by, translated.practice.title
+        with translation.override(translator.language):
+            context = {"title": title, "language": translated.get_language_display(), "link": translation_link(translated, translator)}
+
+        def subject(title=title):  # called in the translator's language
+            return _("The original changed: %(title)s") % {"title": title}
+
+        messages.append((translator, subject, "practices/translations/email/outdated.txt", context))
     return send_emails(messages)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, feeds, views
+from . import api, feeds, translation_views, views
 
 app_name = "practices"
 
@@ -44,6 +44,12 @@ urlpatterns = [
     ),
     path("workspace/<str:iso2>/practices/<int:pk>/compare/", views.version_compare, name="version_compare"),
     path("workspace/<str:iso2>/practices/<int:pk>/saved/<int:save_id>/", views.saved_text, name="saved_text"),
+    # Translations: those of the country's practices, and those its delegates write for other countries
+    path("workspace/<str:iso2>/translations/", translation_views.translation_list, name="translation_list"),
+    path("workspace/<str:iso2>/translations/<int:pk>/", translation_views.translation_edit, name="translation_edit"),
+    path("workspace/<str:iso2>/translations/<int:pk>/discard/", translation_views.translation_discard, name="translation_discard"),
+    # Any delegate (and ITC) starts one from a published practice's page, public or in a workspace
+    path("practices/<int:pk>/translate/", translation_views.translation_start, name="translation_start"),
 ]
 
 urlpatterns += [
@@ -57,6 +63,15 @@ urlpatterns += [
     path("staff/reviews/<int:pk>/tags/", views.review_tags, name="review_tags"),
     path("staff/reviews/<int:pk>/request-changes/", views.review_request_changes, name="review_request_changes"),
     path("staff/reviews/<int:pk>/reject/", views.review_reject, name="review_reject"),
+    path("staff/translations/", translation_views.translation_queue, name="translation_queue"),
+    path("staff/translations/<int:pk>/", translation_views.translation_review, name="translation_review"),
+    path("staff/translations/<int:pk>/publish/", translation_views.translation_publish, name="translation_publish"),
+    path(
+        "staff/translations/<int:pk>/request-changes/",
+        translation_views.translation_request_changes,
+        name="translation_request_changes",
+    ),
+    path("staff/translations/<int:pk>/reject/", translation_views.translation_reject, name="translation_reject"),
     path("staff/import/", views.import_start, name="import_start"),
     path("staff/import/template.csv", views.import_template_csv, name="import_template_csv"),
     path("staff/import/template.xlsx", views.import_template_xlsx, name="import_template_xlsx"),

@@ -1,18 +1,16 @@
 """The practices of a country's workspace: write, submit, answer requested changes, revise, archive."""
 
-import operator
-from functools import reduce
-
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse, translate_url
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,16 +23,16 @@ from countries.access import (
     is_country_code,
     is_moderator,
     may_answer_share,
-    may_archive,
     may_leave,
     may_manage,
-    may_restore,
+    may_see_contacts,
     may_share,
-    membership_of,
+    may_translate,
     require,
     staff_view,
     workspace_view,
 )
+from countries.decisions import Decision, Decisions, NoteForm, RejectForm, RequestChangesForm, flash, show_errors
 from countries.models import Country, Region
 
 from . import imports, opendata, search, services
@@ -45,15 +43,14 @@ from .diff import compare
 from .forms import (
     AttachmentForm,
     CoOwnerForm,
-    NoteForm,
     PracticeForm,
     PublishForm,
-    RejectForm,
-    RequestChangesForm,
     ReviewEmailsForm,
     TagsForm,
 )
 from .models import CoOwnership, ImportBatch, InstrumentType, Level, Practice, PracticeRevision, RevisionSave, TargetGroup, Theme
+from .published import practice_page_content, practices_to_compare
+from .reading import READING_LANGUAGES, Reading, lang_attribute, language_name, read_in
 
 Status = PracticeRevision.Status
 
@@ -94,11 +91,6 @@ def _readable(content):
 
 def _open_revision(practice):
     return practice.revisions.filter(status__in=PracticeRevision.OPEN_STATUSES).first()
-
-
-def _fail(request, error):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @workspace_view()
@@ -207,7 +199,7 @@ def practice_edit(request, country, membership, pk):
             form = _conflicting_form(request, practice, conflict)
             done = False
         except ValidationError as error:
-            _fail(request, error)
+            flash(request, error)
             done = False
         if done:
             return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
@@ -243,8 +235,8 @@ def _workspace_detail_page(request, country, membership, practice, attachment_fo
         # Proposals to other countries, and how earlier ones ended (the accepted ones are the co-owners).
         "proposals": practice.co_ownerships.exclude(status=CoOwnership.Status.ACCEPTED).select_related("country"),
         "may_share": may_share(request.user, practice),
-        "may_archive": practice.status == Practice.Status.PUBLISHED and may_archive(request.user, practice),
-        "may_restore": practice.status == Practice.Status.ARCHIVED and may_restore(request.user, practice),
+        "may_archive": services.PRACTICE_WORKFLOW.may(request.user, practice, "archive"),
+        "may_restore": services.PRACTICE_WORKFLOW.may(request.user, practice, "restore"),
         "may_leave": sharing is not None and may_leave(request.user, sharing),
         "co_owner_form": co_owner_form or CoOwnerForm(practice=practice),
         "events": practice.events.select_related("actor", "revision", "saved_content"),
@@ -346,7 +338,7 @@ def share_accept(request, country, membership, share_id):
     try:
         services.accept_co_owner_proposal(proposal, by=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        flash(request, error)
         return redirect("practices:workspace_list", iso2=country.iso2)
     messages.success(
         request,
@@ -364,7 +356,7 @@ def share_decline(request, country, membership, share_id):
     try:
         services.decline_co_owner_proposal(proposal, by=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        flash(request, error)
     else:
         messages.success(request, _("Proposal declined. %(owner)s is told.") % {"owner": proposal.practice.owner.name})
     return redirect("practices:workspace_list", iso2=country.iso2)
@@ -381,7 +373,7 @@ def co_owner_leave(request, country, membership, pk):
     try:
         services.leave_co_ownership(sharing, by=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        flash(request, error)
         return redirect("practices:workspace_detail", iso2=country.iso2, pk=pk)
     messages.success(request, _("%(country)s no longer shares “%(title)s”.") % {"country": country.name, "title": sharing.practice.title})
     return redirect("practices:workspace_list", iso2=country.iso2)
@@ -416,7 +408,7 @@ def _act(request, country, pk, act, success_message):
     try:
         act(practice)
     except ValidationError as error:
-        _fail(request, error)
+        flash(request, error)
     else:
         messages.success(request, success_message)
     return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
@@ -460,15 +452,14 @@ def practice_revise(request, country, membership, pk):
     try:
         services.start_revision(practice, by=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        flash(request, error)
         return redirect("practices:workspace_detail", iso2=country.iso2, pk=practice.pk)
     messages.info(request, _("A new version is open. The published version stays public until ITC approves the new one."))
     return redirect("practices:practice_edit", iso2=country.iso2, pk=practice.pk)
 
 
-def _archive_or_restore(request, country, pk, *, allowed, change, done):
-    # A co-owner's focal point reaches the practice but does not answer for it.
-    require(allowed(request.user, _team_practice(country, pk)))
+def _archive_or_restore(request, country, pk, *, change, done):
+    # A co-owner's focal point reaches the practice but does not answer for it: the service refuses (403).
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     return _act(request, country, pk, lambda practice: change(practice, by=request.user, note=note), done)
@@ -481,7 +472,6 @@ def practice_archive(request, country, membership, pk):
         request,
         country,
         pk,
-        allowed=may_archive,
         change=services.archive_practice,
         done=_("The practice is archived: it is no longer public. It can be restored from this page."),
     )
@@ -492,7 +482,7 @@ def practice_archive(request, country, membership, pk):
 def practice_restore(request, country, membership, pk):
     """The owner's focal point (or ITC) makes an archived practice public again."""
     return _archive_or_restore(
-        request, country, pk, allowed=may_restore, change=services.restore_practice, done=_("The practice is public again.")
+        request, country, pk, change=services.restore_practice, done=_("The practice is public again.")
     )
 
 
@@ -613,7 +603,7 @@ def revision_restore(request, pk):
     try:
         services.restore_discarded_revision(revision, by=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        flash(request, error)
     else:
         messages.success(request, _("The draft is back: the country's team can go on writing it."))
     return _to_owner_workspace(revision.practice)
@@ -637,13 +627,13 @@ def review_claim(request, pk):
     try:
         services.claim_review(revision, by=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        flash(request, error)
     else:
         messages.success(request, _("You are reviewing this version."))
     return redirect("practices:review", pk=revision.pk)
 
 
-def _review_page(request, revision, forms=None, status=200):
+def _review_page(request, revision, forms=None, status=200, decision_form=None):
     practice = revision.practice
     published = practice.content_snapshot() if practice.status != Practice.Status.UNPUBLISHED else None
     content = services.normalise_content(revision.content)
@@ -656,10 +646,8 @@ def _review_page(request, revision, forms=None, status=200):
         "criteria": ACCEPTANCE_CRITERIA,
         "missing": services.missing_for_review(content),
         "events": practice.events.select_related("actor", "revision", "saved_content"),
-        "publish_form": PublishForm(initial={"evidence_label": practice.evidence_label}),
         "tags_form": TagsForm(content=content),
-        "changes_form": RequestChangesForm(),
-        "reject_form": RejectForm(),
+        "decision_form": decision_form,
         **(forms or {}),
     }
     return render(request, "practices/review.html", context, status=status)
@@ -674,35 +662,6 @@ def review(request, pk):
     return _review_page(request, _reviewable(pk))
 
 
-def _decide(request, pk, form_class, form_name, decide, success_message):
-    revision = _reviewable(pk)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        return _review_page(request, revision, {form_name: form})
-    try:
-        decide(revision, form.cleaned_data)
-    except ValidationError as error:
-        _fail(request, error)
-        return redirect("practices:review", pk=revision.pk)
-    messages.success(request, success_message)
-    return redirect("practices:review_queue")
-
-
-@staff_view
-@require_POST
-def review_publish(request, pk):
-    return _decide(
-        request,
-        pk,
-        PublishForm,
-        "publish_form",
-        lambda revision, data: services.publish_revision(
-            revision, by=request.user, note=data["note"], evidence_label=data["evidence_label"]
-        ),
-        _("Published. The practice is public now."),
-    )
-
-
 @staff_view
 @require_POST
 def review_tags(request, pk):
@@ -713,41 +672,39 @@ def review_tags(request, pk):
         try:
             services.correct_tags(revision, by=request.user, tags=form.tags())
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field, errors)
-            else:
-                form.add_error(None, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("Tags saved. The country's team sees the correction in the history."))
             return redirect("practices:review", pk=revision.pk)
     return _review_page(request, revision, {"tags_form": form})
 
 
-@staff_view
-@require_POST
-def review_request_changes(request, pk):
-    return _decide(
-        request,
-        pk,
-        RequestChangesForm,
-        "changes_form",
-        lambda revision, data: services.request_changes(revision, by=request.user, comment=data["comment"]),
-        _("Changes requested. The country's team sees your comment."),
-    )
-
-
-@staff_view
-@require_POST
-def review_reject(request, pk):
-    return _decide(
-        request,
-        pk,
-        RejectForm,
-        "reject_form",
-        lambda revision, data: services.reject_revision(revision, by=request.user, reason=data["reason"]),
-        _("Rejected. The country's team sees your reason."),
-    )
+# ITC's decisions on a version in review: one view, one partial (countries/decisions.py).
+REVIEW_DECISIONS = Decisions(
+    services.REVISION_WORKFLOW,
+    (
+        Decision(
+            "publish", "practices:review_publish", services.publish_revision, gettext_lazy("Publish"),
+            gettext_lazy("Published. The practice is public now."), form=PublishForm,
+            initial=lambda revision: {"evidence_label": revision.practice.evidence_label},
+        ),
+        Decision(
+            "request_changes", "practices:review_request_changes", services.request_changes, gettext_lazy("Request changes"),
+            gettext_lazy("Changes requested. The country's team sees your comment."), form=RequestChangesForm, style="button-secondary",
+        ),
+        Decision(
+            "reject", "practices:review_reject", services.reject_revision, gettext_lazy("Reject"),
+            gettext_lazy("Rejected. The country's team sees your reason."), form=RejectForm, style="button-danger",
+        ),
+    ),
+    queryset=lambda: PracticeRevision.objects.select_related("practice__owner"),
+    after=lambda request, revision: reverse("practices:review_queue"),
+    back=lambda request, revision: reverse("practices:review", args=[revision.pk]),
+    page=lambda request, revision, form: _review_page(request, revision, decision_form=form),
+)
+review_publish = REVIEW_DECISIONS.view("publish")
+review_request_changes = REVIEW_DECISIONS.view("request_changes")
+review_reject = REVIEW_DECISIONS.view("reject")
 
 
 # --- Public pages ---
@@ -791,15 +748,9 @@ def _browse_content(request, language):
     ranks_all = filterset.ranks_all(total)
     paginator.count = total if ranks_all else filterset.RANKED_MATCHES
     page = paginator.get_page(request.GET.get("page"))
-    practices = list(results.filter(pk__in=page.object_list).select_related("owner").prefetch_related("countries", "themes"))
-    if words and search.full_text_available():
-        snippets = dict(
-            search.with_snippets(Practice.objects.filter(pk__in=[p.pk for p in practices]), words, language).values_list("pk", "snippet")
-        )
-        for practice in practices:
-            # Only a snippet that shows the words found; otherwise the summary, as without words.
-            snippet = snippets.get(practice.pk) or ""
-            practice.snippet = search.highlighted(snippet) if search.START in snippet else ""
+    # Titles and summaries in the reader's language where ITC published a translation, read with the rows.
+    practices = read_in(results.filter(pk__in=page.object_list).select_related("owner").prefetch_related("countries", "themes"), language)
+    search.highlight_results(practices, words, language)
     context = {
         "filterset": filterset,
         "facets": facets,
@@ -826,78 +777,29 @@ def public_attachment_download(request, pk, attachment_id):
     return download_response(get_object_or_404(practice.attachments.all(), pk=attachment_id), private=False)
 
 
-RELATED_LIMIT = 4
-RELATED_CANDIDATES = 1000
-TERM_COLUMNS = {"themes": "theme", "instruments": "instrumenttype"}
-
-
-def _related_practices(practice):
-    """Published practices of other countries sharing a theme or an instrument type, closest first.
-
-    One query, whatever the number found: the shared terms are counted in the database, among the
-    RELATED_CANDIDATES most recently published practices that share any (so the cost stays flat
-    however many practices the platform holds).
-    """
-    terms = {
-        "themes": [theme.pk for theme in practice.themes.all()],
-        "instruments": [instrument.pk for instrument in practice.instruments.all()],
-    }
-    # Only the kinds of term the practice has: an empty "__in" would make the database match nothing at all.
-    terms = {field: ids for field, ids in terms.items() if ids}
-    if not terms:
-        return []
-    countries = [practice.owner_id, *(country.pk for country in practice.co_owners.all())]
-    sharing = reduce(
-        operator.or_,
-        (
-            Q(Exists(getattr(Practice, field).through.objects.filter(practice=OuterRef("pk"), **{f"{TERM_COLUMNS[field]}__in": ids})))
-            for field, ids in terms.items()
-        ),
-    )
-    candidates = (
-        Practice.objects.published()
-        .filter(sharing)
-        .exclude(Exists(Practice.countries.through.objects.filter(practice=OuterRef("pk"), country__in=countries)))
-        .order_by("-published_at", "-pk")
-        .values("pk")[:RELATED_CANDIDATES]
-    )
-    shared = reduce(operator.add, (Count(field, filter=Q(**{f"{field}__in": ids}), distinct=True) for field, ids in terms.items()))
-    return list(
-        Practice.objects.filter(pk__in=candidates)
-        .annotate(shared=shared)
-        .select_related("owner")
-        .order_by("-shared", "-published_at", "-pk")[:RELATED_LIMIT]
-    )
-
-
-def _published_practice(pk):
-    """A published practice with everything its page shows of it and around it (nine queries)."""
-    practice = get_object_or_404(
-        Practice.objects.published().select_related("owner__region").prefetch_related(
-            "co_owners", "themes", "instruments", "target_groups", "attachments"
-        ),
-        pk=pk,
-    )
-    return {
-        "practice": practice,
-        "adapted_from": list(practice.adapted_from.published().select_related("owner")),
-        "adapted_by": list(practice.adapted_by.published().select_related("owner")),
-        "related": _related_practices(practice),
-    }
-
-
 def practice_detail(request, pk):
-    # Kept by the worker until anything public changes (a practice not found is never kept).
+    language = get_language()
     context = {
-        **pagecache.memoized("practice-page", lambda: _published_practice(pk), pk),
-        "show_contact": request.user.is_authenticated and (is_moderator(request.user) or membership_of(request.user)),
+        **practice_page_content(pk, language),
+        "show_contact": may_see_contacts(request.user),
     }
-    practice = context["practice"]
+    # In the reader's language when ITC published a translation into it, or the version asked for (?text=en).
+    reading = Reading.of_page(context["practice"], context["translations"], request.GET.get("text") or language)
+    context["reading"] = reading
     # The write-up keeps its own language, whatever the interface's: screen readers pronounce it right.
-    context["content_lang"] = (
-        format_html(' lang="{}"', practice.original_language) if practice.original_language in ("en", "fr", "es") else ""
-    )
+    context["content_lang"] = lang_attribute(reading.language)
+    context["translate_into"] = _languages_to_translate(request.user, reading)
+    if "text" in request.GET:
+        # Each language's alternate is the page its readers get, not this version of the text in their interface.
+        context["language_alternates"] = [{"code": code, "url": translate_url(request.path, code)} for code, _name in settings.LANGUAGES]
     return render(request, "practices/practice_detail.html", context)
+
+
+def _languages_to_translate(user, reading):
+    """The languages a delegate (or ITC) may start translating the practice into: those it cannot be read in yet."""
+    if not user.is_authenticated or not may_translate(user, reading.practice):
+        return []
+    return [{"code": code, "label": language_name(code)} for code in READING_LANGUAGES if code not in reading.languages]
 
 
 # --- Import from a spreadsheet (ITC staff) ---
@@ -957,7 +859,7 @@ def import_confirm(request, pk):
     try:
         batch = services.import_batch(batch, by=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        flash(request, error)
     else:
         messages.success(
             request,
@@ -1002,71 +904,54 @@ def _ids_to_compare(values):
     return ids, problems
 
 
-def _published_to_compare(ids):
-    """The published practices among ids, in the order asked for: a constant number of queries."""
-    # A number no row can have is simply not found (the database would refuse to compare it).
-    ids = [pk for pk in ids if 0 < pk < 2**63]
-    practices = (
-        Practice.objects.published()
-        .filter(pk__in=ids)
-        .select_related("owner")
-        .prefetch_related(
-            "co_owners",
-            "themes",
-            "instruments",
-            "target_groups",
-            Prefetch("adapted_from", queryset=Practice.objects.published().select_related("owner").order_by("title")),
-        )
-    )
-    by_pk = {practice.pk: practice for practice in practices}
-    return [by_pk[pk] for pk in ids if pk in by_pk]
-
-
 def _years(practice):
     if not practice.start_year:
         return ""
     return f"{practice.start_year}–{practice.end_year}" if practice.end_year else str(practice.start_year)
 
 
-# The rows of the comparison: label, how a value is shown, whether it is written in the practice's
-# own language, and the value of a practice. Rows in the order of the public page of a practice.
+# The rows of the comparison: label, how a value is shown, the field whose language the value is in
+# (None: the reader's, for names and choices), and the value of a practice, its text in the reader's
+# language where translated. Rows in the order of the public page of a practice.
 COMPARISON_ROWS = [
-    (gettext_lazy("Country"), "countries", False, lambda practice: [practice.owner, *practice.co_owners.all()]),
-    (gettext_lazy("Level"), "plain", False, lambda practice: practice.get_level_display()),
-    (gettext_lazy("Themes"), "terms", False, lambda practice: list(practice.themes.all())),
-    (gettext_lazy("Instrument types"), "terms", False, lambda practice: list(practice.instruments.all())),
-    (gettext_lazy("Target groups"), "terms", False, lambda practice: list(practice.target_groups.all())),
-    (gettext_lazy("Implementation status"), "plain", False, lambda practice: practice.get_implementation_status_display()),
-    (gettext_lazy("Years"), "plain", False, _years),
-    (gettext_lazy("Responsible institution"), "plain", True, lambda practice: practice.responsible_institution),
-    (gettext_lazy("Evidence label"), "plain", False, lambda practice: practice.get_evidence_label_display()),
-    (gettext_lazy("Summary"), "plain", True, lambda practice: practice.summary),
-    (gettext_lazy("Problem addressed"), "text", True, lambda practice: practice.problem),
-    (gettext_lazy("Objectives"), "text", True, lambda practice: practice.objectives),
-    (gettext_lazy("Implementation"), "text", True, lambda practice: practice.implementation),
-    (gettext_lazy("Results and evidence"), "text", True, lambda practice: practice.results),
-    (gettext_lazy("Key indicators"), "indicators", True, lambda practice: practice.indicators),
-    (gettext_lazy("Challenges and lessons learned"), "text", True, lambda practice: practice.challenges),
-    (gettext_lazy("Conditions for transfer to other countries"), "text", True, lambda practice: practice.transferability),
-    (gettext_lazy("Adapted from"), "practices", False, lambda practice: list(practice.adapted_from.all())),
+    (gettext_lazy("Country"), "countries", None, lambda practice: [practice.owner, *practice.co_owners.all()]),
+    (gettext_lazy("Level"), "plain", None, lambda practice: practice.get_level_display()),
+    (gettext_lazy("Themes"), "terms", None, lambda practice: list(practice.themes.all())),
+    (gettext_lazy("Instrument types"), "terms", None, lambda practice: list(practice.instruments.all())),
+    (gettext_lazy("Target groups"), "terms", None, lambda practice: list(practice.target_groups.all())),
+    (gettext_lazy("Implementation status"), "plain", None, lambda practice: practice.get_implementation_status_display()),
+    (gettext_lazy("Years"), "plain", None, _years),
+    (gettext_lazy("Responsible institution"), "plain", "responsible_institution", lambda practice: practice.responsible_institution),
+    (gettext_lazy("Evidence label"), "plain", None, lambda practice: practice.get_evidence_label_display()),
+    (gettext_lazy("Summary"), "plain", "summary", lambda practice: practice.reading.text("summary")),
+    (gettext_lazy("Problem addressed"), "text", "problem", lambda practice: practice.reading.text("problem")),
+    (gettext_lazy("Objectives"), "text", "objectives", lambda practice: practice.reading.text("objectives")),
+    (gettext_lazy("Implementation"), "text", "implementation", lambda practice: practice.reading.text("implementation")),
+    (gettext_lazy("Results and evidence"), "text", "results", lambda practice: practice.reading.text("results")),
+    (gettext_lazy("Key indicators"), "indicators", "indicators", lambda practice: practice.indicators),
+    (gettext_lazy("Challenges and lessons learned"), "text", "challenges", lambda practice: practice.reading.text("challenges")),
+    (gettext_lazy("Conditions for transfer to other countries"), "text", "transferability", lambda practice: practice.reading.text("transferability")),
+    (gettext_lazy("Adapted from"), "practices", None, lambda practice: list(practice.adapted_from.all())),
 ]
 
 
 def _comparison_rows(practices):
     """One row per field, a cell per practice; a field none of them fills is left out."""
     rows = []
-    for label, kind, in_own_language, value_of in COMPARISON_ROWS:
-        cells = [{"practice": practice, "value": value_of(practice)} for practice in practices]
+    for label, kind, written_in, value_of in COMPARISON_ROWS:
+        cells = [
+            {"practice": practice, "value": value_of(practice), "lang": practice.reading.lang_of(written_in) if written_in else ""}
+            for practice in practices
+        ]
         if any(cell["value"] for cell in cells):
-            rows.append({"label": label, "kind": kind, "in_own_language": in_own_language, "cells": cells})
+            rows.append({"label": label, "kind": kind, "cells": cells})
     return rows
 
 
 def compare_practices(request):
     """Two to four published practices side by side, chosen with ?p=<id>&p=<id> from any page."""
     ids, problems = _ids_to_compare(request.GET.getlist("p"))
-    # Kept by the worker until anything public changes, like the practice pages.
-    practices = pagecache.memoized("compare", lambda: list(_published_to_compare(ids)), tuple(ids))
+    practices = practices_to_compare(ids, get_language())
     left_out = len(ids) - len(practices)
     if left_out:
         # Unpublished or missing, the same words: the page must not tell a draft exists.
@@ -1085,6 +970,7 @@ def compare_practices(request):
     ]
     context = {
         "practices": practices,
+        "titles": [practice.reading.title for practice in practices],
         "columns": columns,
         "rows": _comparison_rows(practices) if len(practices) >= COMPARE_MIN else [],
         "problems": problems,

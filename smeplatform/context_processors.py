@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.urls import Resolver404, resolve, translate_url
+from django.utils.functional import lazy
 from django.utils.translation import get_language_from_path
 
+from countries import pagecache
 from countries.access import is_moderator, membership_of
 
 
@@ -38,3 +40,19 @@ def _has_language_versions(path):
     except Resolver404:
         return False
     return True
+
+
+# Made once: lazy() builds a class.
+_lazy_generation = lazy(pagecache.generation, str)
+
+
+def fragments(request):
+    """What the templates' `{% cache %}` fragments are kept by: the content generation (read only when
+    a fragment is looked up, never with DATA_CACHE=false), where (nowhere with DATA_CACHE=false) and how
+    long (countries/pagecache.py). A fragment also varies on the language (LANGUAGE_CODE) and on
+    whatever else it shows."""
+    return {
+        "content_generation": _lazy_generation() if settings.DATA_CACHE else "",
+        "fragment_cache": pagecache.fragment_cache(),
+        "fragment_seconds": settings.PAGE_CACHE_SECONDS,
+    }

@@ -176,7 +176,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "django.template.context_processors.i18n",
                 "smeplatform.context_processors.site",
+                "smeplatform.context_processors.fragments",
             ],
         },
     },
@@ -199,32 +201,59 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Database caches, shared by every gunicorn worker with no extra service to run; their tables are
-# made by migration countries/0004. Past MAX_ENTRIES every write culls the alphabetically first third
-# of a cache's keys, so what visitors can fill is kept apart from what must not be forgotten.
+# The caches (countries/pagecache.py). Past MAX_ENTRIES a cache culls entries to make room, so what
+# visitors' requests fill is kept apart from what must not be forgotten.
+# Set REDIS_URL (redis://host:6379/0) to share the public memos through Redis instead of a table.
+REDIS_URL = env_str("REDIS_URL", "")
+# A worker's memory: least recently used first (a full cache drops one entry per write).
+WORKER_PAGES = 512
+WORKER_MEMOS = 256
 CACHES = {
     # Security and correctness state: failed sign-ins and used two-factor codes (allauth keeps them in
-    # "default"), and the content generation (countries/pagecache.py). No page a visitor reads adds
-    # a row here.
+    # "default"), and the content generation. No page a visitor reads adds an entry here, so no visitor
+    # can push a sign-in counter or a used code out (a database cache culls the alphabetically first
+    # third of its keys when full, tests/test_cache_separation.py). It stays in the database even with
+    # REDIS_URL: an evicting Redis would forget them under the visitors' memos. Its table is made by
+    # migration countries/0004.
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "sme_cache",
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
     # Counts of public pages shared between workers (pagecache.memoized(shared=True)): every new
-    # browse query adds a row, and culling them costs only a recount.
-    "public": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "sme_public_cache",
-        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    # browse query adds an entry, and losing one costs only a recount.
+    "public": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "sme-public"}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "sme_public_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    ),
+    # Each worker's anonymous pages (pagecache.AnonymousPageCacheMiddleware).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sme-pages",
+        "OPTIONS": {"MAX_ENTRIES": WORKER_PAGES, "CULL_FREQUENCY": WORKER_PAGES},
     },
+    # Each worker's memos (pagecache.memoized) and rendered fragments ({% cache %} in the templates):
+    # a LocMemCache that keeps the objects themselves, not pickled copies.
+    "memos": {
+        "BACKEND": "countries.pagecache.WorkerMemoCache",
+        "LOCATION": "sme-memos",
+        "OPTIONS": {"MAX_ENTRIES": WORKER_MEMOS, "CULL_FREQUENCY": WORKER_MEMOS},
+    },
+    # The fragments' cache with DATA_CACHE=false (pagecache.fragment_cache): keeps nothing.
+    "off": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
 # Anonymous pages kept in each worker's memory, invalidated when anything public changes
 # (countries/pagecache.py); at most this long for what changes with time alone.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # What public pages compute from many rows (facet counts, practices per country and region, the
-# browse page's vocabulary), kept per worker and in the shared cache under the same generation.
+# browse page's vocabulary) and their rendered fragments, kept per worker (some in the shared cache
+# too) under the same generation.
 DATA_CACHE = env_bool("DATA_CACHE", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 

@@ -12,29 +12,11 @@ from django.views.decorators.cache import never_cache
 from psycopg_pool import PoolTimeout
 
 from countries import pagecache
-from countries.models import Country
-from meetings.models import CallToAction, Confirmation, Meeting
+from meetings.models import CallToAction, Endorsement, Meeting
+from practices.figures import public_figures
 from practices.models import Practice
 
 LATEST_PRACTICES = 6
-
-
-def _coverage(published):
-    """How many countries, and in how many M49 regions, own or co-own a published practice: one query."""
-    # Practice.countries holds owner and co-owners alike.
-    covered = Country.objects.filter(listed_practices__in=published)
-    return covered.aggregate(countries=Count("pk", distinct=True), regions=Count("region", distinct=True))
-
-
-def _figures():
-    published = Practice.objects.published()
-    coverage = _coverage(published)
-    return {
-        "participating_count": Country.objects.participating().count(),
-        "published_count": published.count(),
-        "countries_covered": coverage["countries"],
-        "regions_covered": coverage["regions"],
-    }
 
 
 def _news():
@@ -47,19 +29,14 @@ def _news():
         ),
         "next_meeting": Meeting.objects.upcoming().first(),
         "call": CallToAction.objects.annotate(
-            confirmed=Count("endorsements", filter=Q(endorsements__status=Confirmation.CONFIRMED))
+            confirmed=Count("endorsements", filter=Q(**Endorsement.objects.public_lookup("endorsements")))
         ).order_by("adopted_on").first(),
     }
 
 
-def home_figures():
-    """Counted over every practice: kept until anything public changes (smeplatform.warm counts them then)."""
-    return pagecache.memoized("home-figures", _figures, shared=True)
-
-
 def home(request):
     context = {
-        **home_figures(),
+        **public_figures(),
         # The newest practices, the next meeting, the Call to Action: kept the same way.
         **pagecache.memoized("home-news", _news),
     }

@@ -11,11 +11,9 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import translation
 
-from countries.views import PracticeCounts
+from practices.figures import PracticeCounts, public_figures
 from practices.filters import PracticeFilter
 from practices.models import Practice
-
-from .views import home_figures
 
 
 def warm_after_a_public_change(sender, **kwargs):
@@ -29,7 +27,7 @@ def warm_public_memos():
     if not settings.DATA_CACHE:
         return
     PracticeCounts.current()
-    home_figures()
+    public_figures()
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             # The browse page without a query, in each language (its filters' counts and the result count).

@@ -1,4 +1,4 @@
-"""Hostile input for tests/test_fuzz.py: values, query strings, uploads, and a reader of HTML forms.
+"""Hostile input for tests/security/test_fuzz.py: values, query strings, uploads, and a reader of HTML forms.
 
 What a browser would never send but anyone can: NUL bytes and control characters, text that is
 not UTF-8, 100,000 characters, injections (SQL, HTML, templates, format strings, paths), numbers

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from countries import pagecache
-from tests.test_asvs_accounts import TOO_MANY_ATTEMPTS, freeze_totp_clock, is_signed_in, sign_in, totp_code
+from tests.security.test_asvs_accounts import TOO_MANY_ATTEMPTS, freeze_totp_clock, is_signed_in, sign_in, totp_code
 
 # Every cache is capped this low here: whichever one the visitors' memos go to, they fill it past its cap.
 SMALL_CAP = 10

@@ -1,8 +1,12 @@
 """Anonymous pages from memory (countries/pagecache.py): served again, and never stale or shared wrongly."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends import locmem
+from django.core.cache.utils import make_template_fragment_key
 
 from countries import pagecache
 from countries import services as country_services
@@ -130,8 +134,8 @@ def test_each_language_and_query_is_its_own_page(client, published):
 def test_pages_expire_for_what_changes_with_time_alone(client, published, settings, monkeypatch):
     client.get("/en/meetings/")
     assert client.get("/en/meetings/")["X-Page-Cache"] == "hit"
-    now = pagecache.time.monotonic()
-    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now + settings.PAGE_CACHE_SECONDS + 1)
+    later = locmem.time.time() + settings.PAGE_CACHE_SECONDS + 1
+    monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: later))  # the worker's cache's clock
     assert client.get("/en/meetings/")["X-Page-Cache"] == "miss"
 
 
@@ -141,8 +145,13 @@ def test_the_cache_can_be_turned_off(client, published, settings):
     assert "X-Page-Cache" not in client.get(BROWSE)
 
 
-def test_the_worker_keeps_a_bounded_number_of_pages():
-    store = pagecache.LRU(2)
+def test_the_worker_keeps_a_bounded_number_of_pages(settings):
+    pages = settings.CACHES[pagecache.PAGE_CACHE]
+    assert pages["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert pages["OPTIONS"]["MAX_ENTRIES"] == pages["OPTIONS"]["CULL_FREQUENCY"]  # a full cache drops one page
+    settings.CACHES = {**settings.CACHES, pagecache.PAGE_CACHE: {**pages, "OPTIONS": {"MAX_ENTRIES": 2, "CULL_FREQUENCY": 2}}}
+    store = caches[pagecache.PAGE_CACHE]
+    store.clear()
     store.set("a", 1)
     store.set("b", 2)
     store.get("a")
@@ -256,3 +265,21 @@ def test_a_transaction_renews_the_generation_once_however_many_records_it_change
     with django_capture_on_commit_callbacks(execute=True):
         Theme.objects.filter(slug="theme-0").get().delete()
     assert bumps == [1, 1]
+
+
+def test_fragments_are_kept_per_generation_and_language_and_not_with_the_data_cache_off(client, published, settings):
+    """The templates' {% cache %} fragments go to the worker's memos, keyed by the content generation."""
+    settings.PAGE_CACHE = False
+    kept = caches[pagecache.MEMO_CACHE]
+
+    def home_fragment(language):
+        return kept.get(make_template_fragment_key("home", [pagecache.generation(), language]))
+
+    page = client.get("/en/").content.decode()
+    assert home_fragment("en") in page
+    assert home_fragment("fr") is None
+    pagecache.bump()
+    assert home_fragment("en") is None  # a new generation: rendered again
+    settings.DATA_CACHE = False
+    client.get("/en/")
+    assert home_fragment("en") is None

@@ -4,6 +4,8 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 
+from practices.reading import readings_of_copies
+
 register = template.Library()
 
 # What a practice description may contain once rendered: text structure and links, no raw HTML.
@@ -33,3 +35,17 @@ def markdown(text):
 def grouped(value):
     """A count with the thousands separator of the reader's language: 98,990 · 98 990 · 98.990."""
     return number_format(value, force_grouping=True)
+
+
+@register.filter
+def in_reader_language(practices):
+    """The practices, each with its `reading` in the reader's language (practices/reading.py), from the
+    annotations their query was given (PracticeTranslation.objects.reading_annotations): for the pages
+    that may not import practices.reading (the country and region pages). Copies: the objects may be shared."""
+    return readings_of_copies(practices)
+
+
+@register.filter
+def practices_in_reader_language(rows):
+    """The same, for rows that name a practice (`row.practice`) and were annotated for it."""
+    return readings_of_copies(rows, practice="practice")

@@ -3,7 +3,7 @@
 from django.core.management import call_command
 
 from countries.models import Country, Invitation, Membership, User
-from practices.models import Practice, PracticeRevision
+from practices.models import Practice, PracticeRevision, PracticeTranslation
 
 
 def test_demo_data_loads_twice_without_duplicates(db, capsys):
@@ -17,9 +17,13 @@ def test_demo_data_loads_twice_without_duplicates(db, capsys):
     assert set(Country.objects.participating().values_list("iso2", flat=True)) == {"KE", "CO", "SN"}
     assert Invitation.objects.pending().filter(country__iso2="IQ").count() == 1
     assert Practice.objects.published().count() == 1
+    # Kenya's published practice has a second published version, which outdates its French translation.
     assert sorted(PracticeRevision.objects.values_list("status", flat=True)) == [
-        "approved", "changes_requested", "draft", "submitted"
+        "approved", "approved", "changes_requested", "draft", "submitted"
     ]
+    french, spanish = PracticeTranslation.objects.get(language="fr"), PracticeTranslation.objects.get(language="es")
+    assert french.is_current and french.is_outdated and french.volunteer_country.iso2 == "SN"
+    assert spanish.is_in_review and spanish.volunteer_country.iso2 == "CO"
     assert Country.objects.get(iso2="KE").profile_is_complete
 
 

@@ -3,11 +3,11 @@
 import re
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from countries import services
-from countries.models import AuditEvent, Country, Membership
+from countries.models import AuditEvent, Country, Invitation, Membership
 from tests.conftest import make_member
 
 
@@ -123,6 +123,59 @@ def test_service_refuses_handover_by_a_contributor(contributor_a, focal_a, count
     with pytest.raises(ValidationError):
         services.hand_over_focal_point(country_a, to=focal_a.membership, by=contributor_a)
     assert Membership.objects.get(user=focal_a).role == "focal_point"
+
+
+# --- The services refuse whoever may not manage the team, called from anywhere (not only through the views) ---
+
+# A contributor of the team, and delegates of another country (its focal point too).
+NOT_MANAGERS_OF_A = ["contributor_a", "focal_b", "contributor_b"]
+
+
+@pytest.mark.parametrize("caller", NOT_MANAGERS_OF_A)
+def test_role_change_service_refuses_who_may_not_manage_the_team(request, caller, contributor_a):
+    by = request.getfixturevalue(caller)
+    with pytest.raises(PermissionDenied):
+        services.change_role(contributor_a.membership, role=Membership.Role.FOCAL_POINT, by=by)
+    assert Membership.objects.get(user=contributor_a).role == "contributor"
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.MEMBER_ROLE_CHANGED).exists()
+
+
+@pytest.mark.parametrize("caller", NOT_MANAGERS_OF_A)
+def test_removal_service_refuses_who_may_not_manage_the_team(request, caller, country_a, contributor_a):
+    by = request.getfixturevalue(caller)
+    member = make_member(country_a, "third@example.org", Membership.Role.CONTRIBUTOR).membership
+    with pytest.raises(PermissionDenied):
+        services.remove_member(member, by=by)
+    assert Membership.objects.filter(pk=member.pk, role="contributor").exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.MEMBER_REMOVED).exists()
+
+
+@pytest.mark.parametrize("caller", NOT_MANAGERS_OF_A)
+def test_invitation_services_refuse_who_may_not_manage_the_team(request, caller, country_a, focal_a, contributor_a):
+    by = request.getfixturevalue(caller)
+    with pytest.raises(PermissionDenied):
+        services.invite_delegate(country=country_a, email="newcomer@example.org", role="contributor", by=by)
+    assert not Invitation.objects.filter(email="newcomer@example.org").exists()
+    invitation = services.invite_delegate(country=country_a, email="invitee@example.org", role="contributor", by=focal_a)
+    token_hash = invitation.token_hash
+    with pytest.raises(PermissionDenied):
+        services.resend_invitation(invitation, by=by)
+    with pytest.raises(PermissionDenied):
+        services.revoke_invitation(invitation, by=by)
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.token_hash) == ("pending", token_hash)
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == [AuditEvent.Action.INVITATION_SENT]
+
+
+@pytest.mark.parametrize("caller", NOT_MANAGERS_OF_A)
+def test_profile_service_refuses_who_may_not_manage_the_team(request, caller, country_a, contributor_a):
+    by = request.getfixturevalue(caller)
+    data = {name: "" for name in Country.PROFILE_FIELDS} | {"responsible_institution": "Ministry of Nothing"}
+    with pytest.raises(PermissionDenied):
+        services.update_profile(country_a, data=data, by=by)
+    country_a.refresh_from_db()
+    assert country_a.responsible_institution == "" and country_a.profile_updated_at is None
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.PROFILE_UPDATED).exists()
 
 
 # --- Country profile ---

@@ -428,7 +428,7 @@ def test_requesting_changes_without_a_comment_shows_the_form_error(client, submi
     client.force_login(moderator)
     response = client.post(reverse("meetings:cta_story_request_changes", args=[submitted_story.pk]), {"comment": ""})
     assert response.status_code == 200
-    assert "comment" in response.context["changes_form"].errors
+    assert "comment" in response.context["decision_form"].errors
     submitted_story.refresh_from_db()
     assert submitted_story.status == Status.SUBMITTED
 

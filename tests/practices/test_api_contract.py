@@ -27,7 +27,7 @@ from practices.filters import PracticeFilter, Vocabulary
 from practices.models import Practice
 from smeplatform.wsgi import application
 
-from ..test_unavailable import database_down, every_query_fails
+from ..reliability.test_unavailable import database_down, every_query_fails
 from .test_browse import catalogue  # noqa: F401 (a fixture)
 
 API = "/api/practices/"

@@ -41,7 +41,7 @@ def test_moderator_requests_changes_with_a_comment(client, moderator, in_review)
     url = reverse("practices:review_request_changes", kwargs={"pk": in_review.pk})
     response = client.post(url, {"comment": ""})
     assert response.status_code == 200
-    assert "comment" in response.context["changes_form"].errors
+    assert "comment" in response.context["decision_form"].errors
     in_review.refresh_from_db()
     assert in_review.status == "submitted"
     response = client.post(url, {"comment": "Add results, please."})
@@ -166,7 +166,7 @@ def test_review_queue_and_country_page_keep_a_constant_number_of_queries(
     with django_assert_max_num_queries(9):
         response = client.get(reverse("countries:country_detail", kwargs={"iso2": "KE"}))
     assert response.context["practice_count"] == 5
-    assert sum(len(entry["practices"]) for entry in response.context["themes"]) == 5
+    assert sum(len(entry["links"]) for entry in response.context["themes"]) == 5
 
 
 def test_public_page_marks_the_language_of_the_write_up(client, moderator, in_review, contributor_a):

@@ -593,7 +593,7 @@ def test_every_api_url_is_documented(described):
 def test_the_documented_parameters_are_the_browse_page_filters_and_the_pagination(described):
     documented = [parameter["name"] for parameter in described["paths"]["/practices/"]["get"]["parameters"]]
     assert len(documented) == len(set(documented))
-    assert set(documented) == set(PracticeFilter.base_filters) | {"page", "page_size"}
+    assert set(documented) == set(PracticeFilter.base_filters) | {"page", "page_size", "lang"}
 
 
 def test_the_documented_choices_are_those_the_filters_take(described):

@@ -42,6 +42,7 @@ TEAMS = [
             "website": "https://www.example.org/kenya-msme",
             "public_contact_name": "MSME Policy Desk",
             "public_contact_email": "msme-desk@demo.example",
+            "profile_language": "en",
         },
     },
     {
@@ -52,13 +53,15 @@ TEAMS = [
         ],
         "profile": {
             "responsible_institution": "Ministerio de Comercio, Industria y Turismo",
+            # Written in Spanish: the country page says so.
             "policy_overview": (
-                "Colombia's SME policy combines guarantee funds, formalisation incentives and export "
-                "readiness programmes run with the regional chambers of commerce."
+                "La política de mipymes de Colombia combina fondos de garantía, incentivos a la formalización y "
+                "programas de preparación para la exportación, ejecutados con las cámaras de comercio regionales."
             ),
             "website": "",
             "public_contact_name": "",
             "public_contact_email": "",
+            "profile_language": "es",
         },
     },
     {
@@ -71,6 +74,36 @@ TEAMS = [
 ]
 
 PENDING_INVITATION = ("IQ", "focal.iq@demo.example", Membership.Role.FOCAL_POINT)
+
+DEMO_TRANSLATIONS = [
+    (
+        "fr",
+        "focal.sn@demo.example",
+        {
+            "title": "Fonds de garantie de crédit pour les MPME",
+            "summary": "L’État garantit jusqu’à 60 % des prêts bancaires aux micro, petites et moyennes entreprises.",
+            "description": (
+                "Le dispositif partage avec les banques participantes le risque de crédit des prêts aux MPME.\n\n"
+                "- Garanties jusqu’à **60 %** du prêt\n- Priorité aux entreprises dirigées par des femmes et des jeunes\n"
+                "- Demandes dans les agences habituelles des banques"
+            ),
+            "results": "Les banques ont prêté à des entreprises qui n’avaient jamais emprunté.",
+        },
+    ),
+    (
+        "es",
+        "contributor.co@demo.example",
+        {
+            "title": "Régimen de garantía de crédito para las mipymes",
+            "summary": "El Estado garantiza hasta el 60 % de los préstamos bancarios a las micro, pequeñas y medianas empresas.",
+            "description": (
+                "El régimen comparte con los bancos participantes el riesgo de crédito de los préstamos a las mipymes.\n\n"
+                "- Garantías de hasta el **60 %** del préstamo\n- Prioridad a las empresas dirigidas por mujeres y jóvenes\n"
+                "- Solicitudes en las sucursales habituales de los bancos"
+            ),
+        },
+    ),
+]
 
 DEMO_PRACTICES = [
     (
@@ -154,6 +187,7 @@ class Command(BaseCommand):
                 self._team(team, moderator)
             self._pending_invitation(moderator)
             self._practices(moderator)
+            self._translations(moderator)
             load_community_record(by=moderator)
         self._print_sign_ins()
 
@@ -209,6 +243,28 @@ class Command(BaseCommand):
             elif stage == "published":
                 practice_services.publish_revision(revision, by=moderator, evidence_label="early_results")
 
+    def _translations(self, moderator):
+        """Kenya's credit guarantee scheme read in French and Spanish: translated by volunteers of Senegal and Colombia.
+
+        The French translation is published, then Kenya publishes a new version, so it shows as outdated;
+        the Spanish one waits for ITC's review.
+        """
+        practice = Practice.objects.published().filter(owner__iso2="KE").first()
+        if practice is None or practice.translations.exists():
+            return
+        for language, email, text in DEMO_TRANSLATIONS:
+            translator = User.objects.get(email=email)
+            translation = practice_services.start_translation(practice, by=translator, language=language)
+            practice_services.save_translation(translation, by=translator, text=text)
+            practice_services.submit_translation(translation, by=translator)
+            if language == "fr":
+                practice_services.publish_translation(translation, by=moderator, note="Merci !")
+        kenya = User.objects.get(email="contributor.ke@demo.example")
+        revision = practice_services.start_revision(practice, by=kenya)
+        practice_services.save_revision(revision, by=kenya, changes={"results": "Banks lent to 9,000 firms that had never borrowed before."})
+        practice_services.submit_revision(revision, by=kenya)
+        practice_services.publish_revision(revision, by=moderator)
+
     def _print_sign_ins(self):
         out = self.stdout.write
         out(self.style.SUCCESS("Demo accounts (password for all: %s)" % DEMO_PASSWORD))
@@ -220,4 +276,5 @@ class Command(BaseCommand):
                 out(f"  {str(Membership.Role(role).label):<12} {team['iso2']}  {email}")
         out(f"  A pending invitation for {PENDING_INVITATION[1]} ({PENDING_INVITATION[0]}) is on the staff dashboard.")
         out("  Practices: one published (Kenya), one waiting for review (Kenya), one sent back for changes")
-        out("  (Colombia) and one draft (Senegal).")
+        out("  (Colombia) and one draft (Senegal). Kenya's published practice has a French translation by Senegal")
+        out("  (outdated by Kenya's second version) and a Spanish one by Colombia waiting for review.")

@@ -50,9 +50,9 @@ from practices import imports
 from practices import services as practice_services
 from practices.models import Attachment, Practice, PracticeRevision, ReviewEvent
 
-from .conftest import PASSWORD, TOTP_SECRET, make_user
+from tests.conftest import PASSWORD, TOTP_SECRET, make_user
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SERVICE_MODULES = (country_services, practice_services, meeting_services)
 AUDIT_MODELS = (AuditEvent, ReviewEvent, RecordEvent)
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -63,6 +63,11 @@ COMPLETE = {
     "description": "A single **online** window replaced seven offices.",
     "level": "national",
     "themes": ["business-environment"],
+}
+FRENCH = {
+    "title": "Guichet unique pour l'immatriculation des entreprises",
+    "summary": "Immatriculer une société en ligne en un jour.",
+    "description": "Un seul guichet **en ligne** a remplacé sept bureaux.",
 }
 ReviewAction, RecordAction, AuditAction = ReviewEvent.Action, RecordEvent.Action, AuditEvent.Action
 
@@ -132,6 +137,17 @@ class Scene:
         revision = self.draft()
         attachment = practice_services.add_attachment(revision, by=self.contributor_a, upload=self.upload(), title="Report")
         return revision, attachment
+
+    # Translations: country B's focal point volunteers a French translation of country A's practice
+
+    def translation(self):
+        return practice_services.start_translation(self.published(), by=self.focal_b, language="fr")
+
+    def translation_written(self):
+        return practice_services.save_translation(self.translation(), by=self.focal_b, text=FRENCH)
+
+    def translation_submitted(self):
+        return practice_services.submit_translation(self.translation_written(), by=self.focal_b)
 
     # Country teams
 
@@ -388,6 +404,77 @@ def _(s):
         lambda: ps.publish_revision(revision, by=s.moderator),
         ReviewEvent, review(ReviewAction.PUBLISHED, by=s.moderator, practice=revision.practice, revision=revision, to_status="approved"),
         mails=True, last_step=(ps, "refresh_search_vectors"),
+    )
+
+
+def _translation_row(action, s, translation, by, **more):
+    return review(action, by=by, practice=translation.practice, translation=translation, **more)
+
+
+@change(ps.start_translation)
+def _(s):
+    practice = s.published()
+    new = lambda: practice.translations.get()  # noqa: E731
+    return Change(
+        lambda: ps.start_translation(practice, by=s.focal_b, language="fr"),
+        ReviewEvent, review(ReviewAction.TRANSLATION_STARTED, by=s.focal_b, practice=practice, translation=new, to_status="draft"),
+    )
+
+
+@change(ps.save_translation)
+def _(s):
+    translation = s.translation()
+    return Change(
+        lambda: ps.save_translation(translation, by=s.focal_b, text=FRENCH),
+        ReviewEvent, _translation_row(ReviewAction.TRANSLATION_SAVED, s, translation, s.focal_b),
+    )
+
+
+@change(ps.submit_translation)
+def _(s):
+    translation = s.translation_written()
+    return Change(
+        lambda: ps.submit_translation(translation, by=s.focal_b),
+        ReviewEvent, _translation_row(ReviewAction.TRANSLATION_SUBMITTED, s, translation, s.focal_b, to_status="submitted"),
+    )
+
+
+@change(ps.publish_translation)
+def _(s):
+    translation = s.translation_submitted()
+    return Change(
+        lambda: ps.publish_translation(translation, by=s.moderator),
+        ReviewEvent, _translation_row(ReviewAction.TRANSLATION_PUBLISHED, s, translation, s.moderator, to_status="published"),
+        mails=True, last_step=(ps, "refresh_translation_vectors"),
+    )
+
+
+@change(ps.request_translation_changes)
+def _(s):
+    translation = s.translation_submitted()
+    return Change(
+        lambda: ps.request_translation_changes(translation, by=s.moderator, comment="Translate the results too."),
+        ReviewEvent, _translation_row(ReviewAction.TRANSLATION_CHANGES_REQUESTED, s, translation, s.moderator, to_status="changes_requested"),
+        mails=True,
+    )
+
+
+@change(ps.reject_translation)
+def _(s):
+    translation = s.translation_submitted()
+    return Change(
+        lambda: ps.reject_translation(translation, by=s.moderator, reason="A machine's text, not reviewed."),
+        ReviewEvent, _translation_row(ReviewAction.TRANSLATION_REJECTED, s, translation, s.moderator, to_status="rejected"),
+        mails=True,
+    )
+
+
+@change(ps.discard_translation)
+def _(s):
+    translation = s.translation_written()
+    return Change(
+        lambda: ps.discard_translation(translation, by=s.focal_b),
+        ReviewEvent, _translation_row(ReviewAction.TRANSLATION_DISCARDED, s, translation, s.focal_b, to_status="discarded"),
     )
 
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from practices import services
 
-from .conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 CONTENT = {"title": "Export desk", "summary": "Advice.", "description": "A desk.", "level": "national", "themes": ["internationalisation-trade"]}

@@ -23,6 +23,7 @@ from countries import services
 from countries.models import MODERATORS_GROUP, AuditEvent, Country, Invitation, Membership, Region
 from practices.tasks import send_review_digests
 from tests.conftest import edit_base
+from tests.factories import publish_practice
 
 LOGIN = "login"
 REDIRECT = "redirect"
@@ -156,6 +157,23 @@ MATRIX = {
         a("practices:review_request_changes", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}
     ),
     "practices:review_reject": Case(a("practices:review_reject", pk=lambda w: w["revision"].pk), {**STAFF, "moderator": 405}),
+    # --- Translations: the world's translation is a French draft of Kenya's published practice, by its focal point ---
+    "practices:translation_list": Case(a("practices:translation_list", iso2="KE"), WORKSPACE_READ),
+    "practices:translation_edit": Case(a("practices:translation_edit", iso2="KE", pk=lambda w: w["translation"].pk), WORKSPACE_READ),
+    "practices:translation_discard": Case(
+        a("practices:translation_discard", iso2="KE", pk=lambda w: w["translation"].pk), TEAM_ACTION_GET
+    ),
+    # Any signed-in delegate may start one (the service refuses a person with no country: tests/practices/test_translations.py).
+    "practices:translation_start": Case(a("practices:translation_start", pk=lambda w: w["published"].pk), signed_in(405)),
+    "practices:translation_queue": Case(a("practices:translation_queue"), STAFF),
+    "practices:translation_review": Case(a("practices:translation_review", pk=lambda w: w["translation"].pk), STAFF),
+    "practices:translation_publish": Case(
+        a("practices:translation_publish", pk=lambda w: w["translation"].pk), {**STAFF, "moderator": 405}
+    ),
+    "practices:translation_request_changes": Case(
+        a("practices:translation_request_changes", pk=lambda w: w["translation"].pk), {**STAFF, "moderator": 405}
+    ),
+    "practices:translation_reject": Case(a("practices:translation_reject", pk=lambda w: w["translation"].pk), {**STAFF, "moderator": 405}),
     # --- Import from a spreadsheet (the upload holds one row that can be imported) ---
     "practices:import_start": Case(a("practices:import_start"), STAFF),
     "practices:import_template_csv": Case(a("practices:import_template_csv"), STAFF),
@@ -413,6 +431,20 @@ POST_MATRIX = {
     "practices:co_owner_remove": Case(
         MATRIX["practices:co_owner_remove"].url, {**ACTION_POST, "focal_a": 404, "moderator": 404}, "post"
     ),
+    "practices:translation_edit": Case(
+        MATRIX["practices:translation_edit"].url, TEAM_ACTION_POST, "post", {"title": "Guichet unique", "save": ""}
+    ),
+    "practices:translation_discard": Case(MATRIX["practices:translation_discard"].url, TEAM_ACTION_POST, "post"),
+    # Colombia's contributor volunteers too: each is taken to the Spanish translation in their workspace.
+    "practices:translation_start": Case(MATRIX["practices:translation_start"].url, signed_in(REDIRECT), "post", {"language": "es"}),
+    # The world's translation is a draft: ITC's decisions on it are refused with a message, back to its review page.
+    "practices:translation_publish": Case(MATRIX["practices:translation_publish"].url, {**STAFF, "moderator": REDIRECT}, "post"),
+    "practices:translation_request_changes": Case(
+        MATRIX["practices:translation_request_changes"].url, {**STAFF, "moderator": REDIRECT}, "post", {"comment": "Translate the summary."}
+    ),
+    "practices:translation_reject": Case(
+        MATRIX["practices:translation_reject"].url, {**STAFF, "moderator": REDIRECT}, "post", {"reason": "Out of scope."}
+    ),
     "practices:notification_settings": Case(
         MATRIX["practices:notification_settings"].url, {**STAFF, "moderator": REDIRECT}, "post", {"review_emails": "daily"}
     ),
@@ -562,6 +594,9 @@ def world(cast, country_a, focal_a, contributor_a, moderator, settings, tmp_path
     attachment = practice_services.add_attachment(
         revision, by=focal_a, upload=SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n"), title="Report"
     )
+    # Kenya's published practice, and its French translation being written by the focal point.
+    published = publish_practice(country_a, by=focal_a, moderator=moderator, title="One-stop shop for exporters")
+    translation = practice_services.start_translation(published, by=focal_a, language="fr")
     from practices import imports
 
     spreadsheet = SimpleUploadedFile("practices.csv", b"country,title\nKE,Export desk\n")
@@ -624,6 +659,8 @@ def world(cast, country_a, focal_a, contributor_a, moderator, settings, tmp_path
         "instrument": InstrumentType.objects.first(),
         "target_group": TargetGroup.objects.first(),
         "practice": practice,
+        "published": published,
+        "translation": translation,
         "proposal_to_senegal": proposal_to_senegal,
         "proposal_to_kenya": proposal_to_kenya,
         "shared_with_kenya": shared_with_kenya,

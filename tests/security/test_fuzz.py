@@ -7,13 +7,13 @@ page or a refusal (any status below 500), never a crash and never Django's techn
 
 Forms are found where a user finds them: the page that shows the form is read as HTML (every
 field, option, checkbox and file input), signed in as a role allowed to post it, with the world
-of tests/test_permission_matrix.py. Each example runs in a savepoint that is rolled back, so
+of tests/security/test_permission_matrix.py. Each example runs in a savepoint that is rolled back, so
 every example meets the same world.
 
 Each URL first gets a fixed sweep (every choice of every field, the calendar's first and last
 days, each poison in every field and a NUL in each parameter), then Hypothesis's examples: a few
 in CI, the same on every run. To hunt for bugs, run many more, new ones each time:
-FUZZ_EXAMPLES=300 pytest tests/test_fuzz.py
+FUZZ_EXAMPLES=300 pytest tests/security/test_fuzz.py
 """
 
 import json
@@ -32,8 +32,8 @@ from hypothesis import strategies as st
 from countries.models import Country
 from practices.filters import PracticeFilter, Vocabulary
 
-from .conftest import PASSWORD
-from .fuzz_strategies import (
+from tests.conftest import PASSWORD
+from tests.fuzz_strategies import (
     FormField,
     form_data,
     hostile_scalar,
@@ -182,6 +182,14 @@ def _submit_story(world, client):
     services.submit_uptake_story(world["story"], by=world["cast"]["contributor_a"])
 
 
+def _submit_translation(world, client):
+    from practices import services
+
+    translation, focal_a = world["translation"], world["cast"]["focal_a"]
+    services.save_translation(translation, by=focal_a, text={"title": "Guichet unique", "summary": "En ligne.", "description": "Un guichet."})
+    services.submit_translation(translation, by=focal_a)
+
+
 def _pending_two_factor(world, client):
     # The moderator gave the right password: the sign-in waits for the authenticator code.
     response = client.post(reverse("account_login"), {"login": world["cast"]["moderator"].email, "password": PASSWORD})
@@ -263,6 +271,12 @@ SHOWN_ON = {
     "meetings:cta_story_publish": "meetings:cta_story_review",
     "meetings:cta_story_request_changes": "meetings:cta_story_review",
     "meetings:cta_story_reject": "meetings:cta_story_review",
+    "practices:translation_discard": "practices:translation_edit",
+    "practices:translation_publish": "practices:translation_review",
+    "practices:translation_request_changes": "practices:translation_review",
+    "practices:translation_reject": "practices:translation_review",
+    # Any signed-in delegate starts a translation from the published practice's public page.
+    "practices:translation_start": lambda w: reverse("practices:practice_detail", kwargs={"pk": w["published"].pk}),
 }
 # The world's state in which the form is offered (and the action can succeed).
 STATES = {
@@ -280,6 +294,9 @@ STATES = {
     "meetings:cta_story_publish": (_submit_story,),
     "meetings:cta_story_request_changes": (_submit_story,),
     "meetings:cta_story_reject": (_submit_story,),
+    "practices:translation_publish": (_submit_translation,),
+    "practices:translation_request_changes": (_submit_translation,),
+    "practices:translation_reject": (_submit_translation,),
 }
 # After a successful post, what the public sees of it (the world's meeting is public, Kenya's story is published).
 THEN = {
@@ -494,7 +511,7 @@ QUERY_CASES = {
 
 def _discovered_parameters(html, path):
     """Parameter names and values the page itself offers: its GET forms, and links back to it with a query."""
-    from .fuzz_strategies import read_links
+    from tests.fuzz_strategies import read_links
 
     parameters = {}
     for form in read_forms(html):

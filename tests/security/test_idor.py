@@ -53,7 +53,7 @@ from practices import imports
 from practices import services as practice_services
 from practices.models import InstrumentType, ReviewEvent, TargetGroup, Theme
 from tests.conftest import TOTP_SECRET, edit_base, make_member, make_user
-from tests.test_permission_matrix import all_url_patterns
+from tests.security.test_permission_matrix import all_url_patterns
 
 # The methods the views take. The access rule must not depend on the method: the other methods
 # are asked too, in fewer combinations (test_other_methods_find_nothing_either).
@@ -134,6 +134,9 @@ WORKSPACE_OBJECTS = {
         lambda t: {"pk": t.draft.pk, "attachment_id": t.draft_attachment.pk},
         mixed=lambda own, other: {"pk": own.draft.pk, "attachment_id": other.draft_attachment.pk},
     ),
+    # Translations: the team's French draft of its published practice
+    "practices:translation_edit": ObjectRoute(lambda t: {"pk": t.translation.pk}, lambda: {"title": "Traduit par quelqu'un", "save": ""}),
+    "practices:translation_discard": ObjectRoute(lambda t: {"pk": t.translation.pk}),
     # Uptake stories of the Call to Action
     "meetings:cta_story_workspace": ObjectRoute(lambda t: {"pk": t.story.pk}, changes=False),
     "meetings:cta_story_edit": ObjectRoute(lambda t: {"pk": t.story.pk}, lambda: {"title": "Renamed by someone", "save": ""}),
@@ -163,6 +166,7 @@ WORKSPACE_PAGES = {
     ),
     "countries:invite_member": WorkspacePage(data=lambda: {"email": "intruder@example.org", "role": "focal_point"}),
     "practices:workspace_list": WorkspacePage(changes=False),
+    "practices:translation_list": WorkspacePage(changes=False),
     "practices:practice_create": WorkspacePage(data=lambda: {"title": "Planted", "original_language": "en"}),
     "meetings:workspace_meeting_list": WorkspacePage(changes=False),
     "meetings:workspace_participation": WorkspacePage(lambda w: {"pk": w.meeting.pk}, lambda: {"delegates": "40"}),
@@ -225,6 +229,10 @@ STAFF_ONLY = {
     "practices:review_request_changes": lambda w: {"pk": w.b.in_review_revision.pk},
     "practices:review_reject": lambda w: {"pk": w.b.in_review_revision.pk},
     "practices:revision_restore": lambda w: {"pk": w.b.in_review_revision.pk},
+    "practices:translation_review": lambda w: {"pk": w.b.in_review_translation.pk},
+    "practices:translation_publish": lambda w: {"pk": w.b.in_review_translation.pk},
+    "practices:translation_request_changes": lambda w: {"pk": w.b.in_review_translation.pk},
+    "practices:translation_reject": lambda w: {"pk": w.b.in_review_translation.pk},
     "practices:import_preview": lambda w: {"pk": w.import_batch.pk},
     "practices:import_confirm": lambda w: {"pk": w.import_batch.pk},
     "meetings:staff_participation_confirm": lambda w: {"pk": w.b.participation.pk},
@@ -264,6 +272,10 @@ EXEMPT = {
     "practices:feed_region": "a public UN M49 region",
     "practices:feed_theme": "a public theme of the taxonomy",
     "countries:invitation_accept": "the token is the secret itself (tests/countries/test_invitations.py)",
+    "practices:translation_start": (
+        "any delegate may volunteer to translate a published practice of any country; an unpublished one is not found "
+        "(test_starting_a_translation_finds_only_published_practices)"
+    ),
     "account_confirm_email": "allauth's e-mail confirmation key, not a country's object",
     "account_reset_password_from_key": "allauth's password-reset key, not a country's object",
 }
@@ -327,6 +339,16 @@ def build_team(country, *, focal, contributor, moderator, meeting, call, deliver
     )
     practice_services.submit_revision(archived_revision, by=contributor)
     practice_services.publish_revision(archived_revision, by=moderator)
+    # Translations: a French draft of the published practice; a Spanish one of the archived practice, in review.
+    translation = practice_services.start_translation(published, by=contributor, language="fr")
+    practice_services.save_translation(translation, by=contributor, text={"title": f"Traduction non publiée de {country.iso2}"})
+    in_review_translation = practice_services.start_translation(archived, by=contributor, language="es")
+    practice_services.save_translation(
+        in_review_translation,
+        by=contributor,
+        text={"title": f"Traducción en revisión de {country.iso2}", "summary": "Resumen.", "description": "Descripción."},
+    )
+    practice_services.submit_translation(in_review_translation, by=contributor)
     practice_services.archive_practice(archived, by=focal)
     # Senegal's practices: one it asks the team to co-own, one the team co-owns.
     proposed_by_senegal, _revision = practice_services.create_practice(
@@ -363,6 +385,8 @@ def build_team(country, *, focal, contributor, moderator, meeting, call, deliver
         in_review=in_review,
         in_review_revision=in_review_revision,
         archived=archived,
+        translation=translation,
+        in_review_translation=in_review_translation,
         proposal_to_senegal=proposal_to_senegal,
         proposal_from_senegal=proposal_from_senegal,
         shared_by_senegal=shared_by_senegal,
@@ -373,7 +397,10 @@ def build_team(country, *, focal, contributor, moderator, meeting, call, deliver
         presentation=meeting_services.declare_presentation(meeting, by=focal, country=country, title=f"Presentation of {country.iso2}"),
         endorsement=meeting_services.declare_endorsement(call, country=country, by=focal),
         # What no page may show to another country's member.
-        secrets=[draft.title, in_review.title, draft_story.title, submitted_story.title, invitee],
+        secrets=[
+            draft.title, in_review.title, draft_story.title, submitted_story.title, invitee,
+            f"Traduction non publiée de {country.iso2}", f"Traducción en revisión de {country.iso2}",
+        ],
     )
 
 
@@ -648,6 +675,26 @@ def test_staff_pages_refuse_delegates_alike_for_any_id(client, db, world, name):
             failures += mistakes(client, world, user, path, dict, dict.fromkeys(METHODS, 403))
     assert not failures, "\n".join(failures)
     assert changed_tables(before, snapshot(world)) == []
+
+
+def test_starting_a_translation_finds_only_published_practices(client, db, world):
+    """Any delegate may volunteer to translate B's published practice; B's unpublished or archived ones do not exist for them."""
+    def start(practice):
+        return url("practices:translation_start", pk=practice.pk)
+
+    expected = {"get": 405, "head": 405, "post": 404}
+    before = snapshot(world)
+    failures = []
+    for user in (world.a.focal, world.a.contributor):
+        assert statuses(client, user, start(SimpleNamespace(pk=MISSING_ID)), lambda: {"language": "es"}) == expected
+        for practice in (world.b.draft, world.b.in_review, world.b.archived):
+            failures += mistakes(client, world, user, start(practice), lambda: {"language": "es"}, expected)
+    assert not failures, "\n".join(failures)
+    assert changed_tables(before, snapshot(world)) == []
+    # The control: B's published practice is everyone's to translate; A's focal point volunteers, credited to A.
+    client.force_login(world.a.focal)
+    assert client.post(start(world.b.published), {"language": "es"}).status_code == 302
+    assert world.b.published.translations.get(language="es").volunteer_country == world.a.country
 
 
 # --- Ids in a form's data: what A may not link is refused like what does not exist ---

@@ -2,7 +2,7 @@
 
 docs/security/asvs-accounts.md is the checklist: each requirement names the test that holds it,
 here or elsewhere (tests/test_accounts.py, tests/countries/test_team.py, tests/countries/test_invitations.py,
-tests/test_security_headers.py), or says why it needs none. This file holds only what was missing.
+tests/security/test_security_headers.py), or says why it needs none. This file holds only what was missing.
 """
 
 import json
