@@ -748,8 +748,12 @@ def start_translation(practice, *, by, language):
     return translation
 
 
-def save_translation(translation, *, by, text):
-    """Save what the translator wrote: only the fields given change. A person's edit ends a machine draft's label."""
+def save_translation(translation, *, by, text, follows_current=False):
+    """Save what the translator wrote: only the fields given change. A person's edit ends a machine draft's label.
+
+    `follows_current`: the translator says the text now follows the original's version published now (the
+    edit page shows them what changed since the one it translated), so it is no longer outdated.
+    """
     with transaction.atomic():
         translation = TRANSLATION_WORKFLOW.lock(translation)
         require(may_write_translation(by, translation))
@@ -760,13 +764,23 @@ def save_translation(translation, *, by, text):
             if field in text and _clean_text(text[field]) != getattr(translation, field):
                 setattr(translation, field, _clean_text(text[field]))
                 changed.append(field)
-        if not changed:
+        fields = list(changed)
+        if changed:
+            translation.machine_draft = False
+            fields.append("machine_draft")
+        published = translation.practice.published_revision
+        if follows_current and published is not None and translation.source_revision_id != published.pk:
+            translation.source_revision = published
+            fields.append("source_revision")
+        if not fields:
             return translation  # a save that changes nothing writes nothing, as for a practice's versions
-        translation.machine_draft = False
         translation.updated_at = timezone.now()
         translation.full_clean(exclude=["practice", "source_revision", "translated_by", "volunteer_country", "decided_by"], validate_constraints=False)
-        translation.save(update_fields=[*changed, "machine_draft", "updated_at"])
-        _record(translation.practice, Action.TRANSLATION_SAVED, by=by, translation=translation, note=", ".join(changed))
+        translation.save(update_fields=[*fields, "updated_at"])
+        note = ", ".join(changed)
+        if "source_revision" in fields:
+            note = "; ".join(filter(None, [note, _("brought up to date with version %(number)s of the original") % {"number": published.number}]))
+        _record(translation.practice, Action.TRANSLATION_SAVED, by=by, translation=translation, note=note)
     return translation
 
 

@@ -54,18 +54,27 @@ class TranslationForm(forms.ModelForm):
         self.practice = translation.practice
         for field in self.fields.values():
             field.widget.attrs["lang"] = translation.language
+        # A draft of an older version of the original: the translator says when it follows the current one.
+        if translation.is_outdated and self.practice.published_revision is not None:
+            self.fields["follows_current"] = forms.BooleanField(
+                required=False,
+                label=gettext_lazy("The translation now follows version %(number)s of the original, published now")
+                % {"number": self.practice.published_revision.number},
+                help_text=gettext_lazy("Tick once you have translated what changed in the original (shown above)."),
+            )
 
     def get_context(self):
         context = super().get_context()
         # Each field with the original's published text above it.
-        context["rows"] = [(field, errors, getattr(self.practice, field.name)) for field, errors in context["fields"]]
+        context["rows"] = [(field, errors, getattr(self.practice, field.name)) for field, errors in context["fields"] if field.name in TRANSLATED_FIELDS]
+        context["confirmations"] = [(field, errors) for field, errors in context["fields"] if field.name not in TRANSLATED_FIELDS]
         context["original_lang"] = lang_attribute(self.practice.original_language)
         context["original_language"] = self.practice.get_original_language_display()
         return context
 
     def text(self, data):
         """The fields the browser sent: a field left out of the request is left as saved."""
-        return {name: value for name, value in self.cleaned_data.items() if name in data}
+        return {name: value for name, value in self.cleaned_data.items() if name in data and name in TRANSLATED_FIELDS}
 
 
 class StartTranslationForm(forms.Form):
@@ -221,7 +230,9 @@ def _save_and_submit(request, form, translation):
 
     The text is saved first, whatever happens to the submission: nothing typed is lost.
     """
-    translation = services.save_translation(translation, by=request.user, text=form.text(request.POST))
+    translation = services.save_translation(
+        translation, by=request.user, text=form.text(request.POST), follows_current=form.cleaned_data.get("follows_current", False)
+    )
     if "submit" not in request.POST:
         messages.success(request, _("Translation saved."))
         return True

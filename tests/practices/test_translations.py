@@ -374,3 +374,26 @@ def test_the_translators_hear_when_the_original_publishes_a_new_version(
     outdated = [message for message in mail.outbox if "The original changed" in message.subject]
     assert [message.to for message in outdated] == [[focal_b.email]]
     assert edit_url("CO", volunteered) in outdated[0].body
+
+
+def test_a_draft_brought_up_to_date_with_the_original_is_no_longer_outdated(client, practice, contributor_a, focal_b, moderator, volunteered):
+    # Kenya publishes a second version while Colombia's focal point is still translating the first.
+    revision = services.start_revision(practice, by=contributor_a)
+    services.save_revision(revision, by=contributor_a, changes={"results": "Loans to 900 firms."})
+    services.submit_revision(revision, by=contributor_a)
+    services.publish_revision(revision, by=moderator)
+    volunteered.refresh_from_db()
+    assert volunteered.is_outdated
+    client.force_login(focal_b)
+    page = client.get(edit_url("CO", volunteered)).content.decode()
+    assert 'name="follows_current"' in page and "version 2 of the original" in page
+    # Saving the text alone keeps it outdated: only the translator can say it follows the new version.
+    client.post(edit_url("CO", volunteered), form_data(results="Des prêts à 900 entreprises."))
+    volunteered.refresh_from_db()
+    assert volunteered.results == "Des prêts à 900 entreprises." and volunteered.is_outdated
+    client.post(edit_url("CO", volunteered), form_data(results="Des prêts à 900 entreprises.", follows_current="on"))
+    volunteered.refresh_from_db()
+    assert not volunteered.is_outdated and volunteered.source_revision == revision
+    event = ReviewEvent.objects.filter(translation=volunteered).order_by("-id").first()
+    assert event.action == ReviewEvent.Action.TRANSLATION_SAVED and "version 2" in event.note
+    assert 'name="follows_current"' not in client.get(edit_url("CO", volunteered)).content.decode()
