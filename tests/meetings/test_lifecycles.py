@@ -43,7 +43,7 @@ from tests.factories import publish_practice
 from tests.meetings.test_call_to_action import make_call, make_meeting
 
 LIFECYCLE = settings(
-    max_examples=25,
+    max_examples=15,  # derandomized; CI must finish within 15 minutes (raise it locally for a deeper run)
     stateful_step_count=15,
     deadline=None,
     derandomize=True,
