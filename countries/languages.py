@@ -11,11 +11,18 @@ pages that do not read in languages (the staff's lists, the audit notes) still s
 which language it gave. `stored_texts` writes: what staff gave per language, as columns.
 """
 
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
+# The community's working languages, in this order: of the interface, of staff texts, of translations.
 LANGUAGE_CODES = ("en", "fr", "es")
 # The languages that have companion columns; English lives in the field itself.
 COMPANION_CODES = ("fr", "es")
+
+
+def lang_attribute(code):
+    """` lang="fr"` for an element holding text in one of the working languages; nothing for another one."""
+    return format_html(' lang="{}"', code) if code in LANGUAGE_CODES else ""
 
 
 def active_language():

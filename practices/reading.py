@@ -17,21 +17,16 @@ and let their templates attach the readings (practices/templatetags/practices.py
 import copy
 
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
+from countries.languages import LANGUAGE_CODES as READING_LANGUAGES  # the languages a practice can be read in
+from countries.languages import lang_attribute
+
 from .models import TRANSLATED_FIELDS, Language, PracticeTranslation
 
-# The languages a practice can be read in: the community's working languages, in this order.
-READING_LANGUAGES = ("en", "fr", "es")
 # What lists, feeds and exports show of a translation; the page and the comparison read it whole.
 LISTED_FIELDS = ("title", "summary")
-
-
-def lang_attribute(code):
-    """` lang="fr"` for one of the working languages; nothing for another one (it has no code)."""
-    return format_html(' lang="{}"', code) if code in READING_LANGUAGES else ""
 
 
 def language_name(code):

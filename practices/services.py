@@ -12,7 +12,6 @@ changing nothing. The review steps are declared once, in REVISION_WORKFLOW and P
 and taken through countries/workflow.py.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -34,6 +33,7 @@ from countries.access import (
     may_write_translation,
     require,
 )
+from countries.languages import LANGUAGE_CODES
 from countries.models import Country
 from countries.workflow import Transition, Workflow
 
@@ -721,7 +721,7 @@ def start_translation(practice, *, by, language):
     A new version starts from the current published translation (if any), so a translator updates
     what changed in the original rather than starting again.
     """
-    if language not in dict(settings.LANGUAGES):  # the working languages, not "other"
+    if language not in LANGUAGE_CODES:  # the working languages, not "other"
         raise ValidationError({"language": _("Choose English, French or Spanish.")})
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)

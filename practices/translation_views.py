@@ -15,12 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from countries.access import may_translate, may_write_translation, membership_of, staff_view, workspace_view
+from countries.languages import LANGUAGE_CODES, lang_attribute
 from countries.decisions import Decision, Decisions, NoteForm, RejectForm, RequestChangesForm, flash, show_errors
 
 from . import services
@@ -28,12 +28,7 @@ from .diff import compare
 from .models import REQUIRED_FOR_TRANSLATION_REVIEW, TRANSLATED_FIELDS, Language, Practice, PracticeTranslation, ReviewEvent
 
 # The languages a practice is translated into: the community's working languages.
-WORKING_LANGUAGES = [(language.value, language.label) for language in Language if language != Language.OTHER]
-
-
-def lang_attribute(code):
-    """` lang="fr"` for a working language; nothing for another one (it has no code)."""
-    return format_html(' lang="{}"', code) if code in dict(WORKING_LANGUAGES) else ""
+WORKING_LANGUAGES = [(code, Language(code).label) for code in LANGUAGE_CODES]
 
 
 # --- Forms ---
@@ -82,21 +77,17 @@ class StartTranslationForm(forms.Form):
 
 
 class TranslationChangesForm(RequestChangesForm):
-    comment = forms.CharField(
-        label=gettext_lazy("What should change"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=4000,
-        help_text=gettext_lazy("The translator reads this comment."),
-    )
+    """The same comment as on a practice's version, read by the translator instead of the team."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].help_text = gettext_lazy("The translator reads this comment.")
 
 
 class TranslationRejectForm(RejectForm):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for rejecting"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
-        help_text=gettext_lazy("The translator reads this reason."),
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = gettext_lazy("The translator reads this reason.")
 
 
 # --- Where a translation is found ---

@@ -13,7 +13,6 @@ A part of a record (`within=` its whole) is noted only when the whole is in the 
 
 from django import template
 from django.conf import settings
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from countries import languages
@@ -48,9 +47,7 @@ class Text(str):
     @property
     def lang_attribute(self):
         """` lang="fr"` for an element holding a text that is not in the page's language; nothing otherwise."""
-        if self.is_other and self.language in languages.LANGUAGE_CODES:
-            return format_html(' lang="{}"', self.language)
-        return ""
+        return languages.lang_attribute(self.language) if self.is_other else ""
 
 
 @register.simple_tag
