@@ -4,7 +4,7 @@
     bin/bench --sizes 1000 --duration 3
     bin/bench --sizes 100000 --modes "page cache" --worker-class gthread --threads 4
 
-For each data size it seeds a PostgreSQL database once (kept between runs: smeplatform_bench_<N>),
+For each data size it seeds a PostgreSQL database once (kept between runs: smeplatform_bench_v<seed>_<N>),
 collects the static files, starts gunicorn with the production settings (plus the floor view) on a
 loopback port, and measures with wrk (Debian's package):
 
@@ -14,10 +14,15 @@ loopback port, and measures with wrk (Debian's package):
   cache (counts and fragments kept, pages rendered) and from the anonymous page cache at 8;
 
 and prints p50, p95, requests/s and the ratio to P, then whether each target of the performance
-issue holds. Results go to bench/results/<date>.json and are summarised in docs/performance.md by hand.
+issue holds. The exports are also measured at one connection in every mode, and given in rows a
+second (rows in the file × requests a second): one download's speed. At each size it also times
+writing the whole open dataset (`manage.py regenerate_open_data`, practices/dataset.py). Results go
+to bench/results/<date>.json and are summarised in docs/performance.md by hand.
 """
 
 import argparse
+import csv
+import io
 import json
 import os
 import platform
@@ -62,6 +67,8 @@ P95_MAX_TIMES_STATIC = 25
 DEEP_MAX_TIMES_FIRST = 2
 CACHED_MIN_RATIO = 0.7
 GROWTH_MAX = 1.3
+# Issue 18: a download of a browse selection streams at least this many rows a second, at one connection.
+EXPORT_MIN_ROWS_PER_SECOND = 20_000
 
 
 def log(message):
@@ -88,8 +95,8 @@ def psql(sql, database="postgres"):
     ).stdout.strip()
 
 
-def ensure_database(size, reseed):
-    name = f"smeplatform_bench_v{SEED_VERSION}_{size}"
+def ensure_database(size, reseed, prefix):
+    name = f"{prefix}_v{SEED_VERSION}_{size}"
     url = f"{SERVER}/{name}"
     exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
     if exists and not reseed:
@@ -137,8 +144,37 @@ def pages(url_database):
         "country": f"/en/countries/{found['country']}/",
         "map": "/en/regions/",
         "csv export": f"/en/practices/export.csv?country={found['country']}&theme={found['theme']}",
+        "json export": f"/en/practices/export.json?country={found['country']}&theme={found['theme']}",
+        # The newest practices, as many as a file holds (5,000 at 100,000 practices).
+        "csv export, limit": "/en/practices/export.csv",
+        "json export, limit": "/en/practices/export.json",
         "api": "/api/practices/",
     }
+
+
+def is_export(name):
+    return "export" in name
+
+
+def rows_in(name, body):
+    """The practices a downloaded export holds."""
+    if "csv" in name:
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+        return len([row for row in rows[1:] if not row[0].startswith("# ")])
+    return len(json.loads(body)["results"])
+
+
+def time_dataset(database, size, media_root):
+    """Seconds to write the whole open dataset (and its files' sizes), with the production settings."""
+    env = {**os.environ, **PRODUCTION, "DATABASE_URL": database, "MEDIA_ROOT": str(media_root)}
+    started = time.monotonic()
+    out = subprocess.run(
+        [PYTHON, "manage.py", "regenerate_open_data", "--site-url", "https://bench.example"],
+        cwd=ROOT, env=env, check=True, text=True, capture_output=True,
+    ).stdout.strip().splitlines()[-1]
+    seconds = round(time.monotonic() - started, 1)
+    log(f"[{size}] whole dataset: {seconds} s ({out})")
+    return {"seconds": seconds, "summary": out}
 
 
 class Server:
@@ -217,9 +253,11 @@ def wrk(url, connections, duration):
 
 
 def measure_size(size, args, static_root):
-    database = ensure_database(size, args.reseed)
+    database = ensure_database(size, args.reseed, args.database_prefix)
     urls = pages(database)
     results = {"size": size, "pages": {}}
+    if not args.skip_dataset:
+        results["dataset"] = time_dataset(database, size, static_root.parent / f"media-{size}")
     floor_file = static_root / "bench-floor.html"
     for mode, page_cache, data_cache, connections in MODES:
         if mode not in args.modes:
@@ -235,7 +273,8 @@ def measure_size(size, args, static_root):
             floor_file.write_bytes(body)
             server.stop()
             server = Server(database, static_root, floor_file, **options)
-            for name, path in [("S static", "/static/bench-floor.html"), ("P minimal view", "/bench/floor"), *urls.items()]:
+            chosen = [(name, path) for name, path in urls.items() if not args.pages or any(part in name for part in args.pages)]
+            for name, path in [("S static", "/static/bench-floor.html"), ("P minimal view", "/bench/floor"), *chosen]:
                 status, body = server.get(path)  # and warms what the mode keeps
                 if status != 200:
                     raise SystemExit(f"{path} answered {status}")
@@ -244,12 +283,20 @@ def measure_size(size, args, static_root):
                     # the steady state. (The first request of each worker after a change is the
                     # uncached cost, less what the shared memos and the task worker spared it.)
                     wrk(server.base + path, 8, 1)
-                for conn in connections:
+                # A download's own speed at one connection, in every mode.
+                for conn in sorted({1, *connections}) if is_export(name) else connections:
                     figures = wrk(server.base + path, conn, args.duration)
                     figures["bytes"] = len(body)
+                    rows = ""
+                    if is_export(name):
+                        figures["rows"] = rows_in(name, body)
+                        # One download's speed (rows over its mean time), and the server's (rows × downloads a second).
+                        figures["rows_per_second"] = round(figures["rows"] * 1000 / figures["mean_ms"]) if figures["requests"] else 0
+                        figures["rows_served_per_second"] = round(figures["rows"] * figures["rps"])
+                        rows = f"  {figures['rows']} rows: {figures['rows_per_second']} rows/s a download, {figures['rows_served_per_second']} served"
                     results["pages"].setdefault(name, {}).setdefault(mode, {})[str(conn)] = figures
                     log(f"[{size} {mode} c={conn}] {name:22} {figures['rps']:8.1f} req/s  p50 {figures['p50_ms']:7.2f} ms"
-                        f"  p95 {figures['p95_ms']:7.2f} ms  errors {figures['errors']}")
+                        f"  p95 {figures['p95_ms']:7.2f} ms  errors {figures['errors']}{rows}")
             # P again at the end: on a shared machine the floor moves; the ratios use the mean of both.
             for conn in connections:
                 again = wrk(server.base + "/bench/floor", conn, args.duration)
@@ -296,6 +343,8 @@ def verdicts(runs):
         if mode == "page cache":
             continue  # every page from memory costs the same: what it sends
         for deep, first in (("browse deep page", "browse region+theme"), ("search common", "browse")):
+            if deep not in pages_ or first not in pages_:
+                continue  # not measured (--pages)
             # Uncached, compared at one connection: at eight, a page slower than the measurement completes no request.
             connections = "1" if mode == "uncached" else "8"
             times = _cost(pages_[deep][mode][connections]) / _cost(pages_[first][mode][connections])
@@ -312,6 +361,12 @@ def verdicts(runs):
                 cost_small = _cost(small[name][mode][connections]) / small["P minimal view"][mode][connections]["mean_ms"]
                 growth = cost_large / cost_small
                 lines.append((growth <= GROWTH_MAX, f"{mode}: growth {runs[0]['size']}→{largest['size']} {name}: {growth:.2f}× (target ≤ {GROWTH_MAX})"))
+    for name in (name for name in public if is_export(name)):
+        for mode in modes:
+            figures = pages_[name][mode].get("1")
+            if figures:
+                rows = figures["rows_per_second"]
+                lines.append((rows >= EXPORT_MIN_ROWS_PER_SECOND, f"{mode} c=1 {name}: {rows} rows/s (target ≥ {EXPORT_MIN_ROWS_PER_SECOND})"))
     errors = sum(
         figures["errors"] for run in runs for page in run["pages"].values() for mode in page.values() for figures in mode.values()
     )
@@ -327,6 +382,12 @@ def main():
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--reseed", action="store_true", help="seed the databases again")
+    parser.add_argument("--skip-dataset", action="store_true", help="do not time writing the whole open dataset")
+    parser.add_argument("--pages", nargs="+", help='measure only the pages whose name holds one of these words (e.g. --pages export)')
+    parser.add_argument(
+        "--database-prefix", default="smeplatform_bench",
+        help="name of the seeded databases before _v<seed version>_<size> (default smeplatform_bench)",
+    )
     parser.add_argument(
         "--modes", nargs="+", default=[mode for mode, *_ in MODES], choices=[mode for mode, *_ in MODES],
         help="which modes to measure (default all, at every size)",

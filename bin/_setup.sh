@@ -34,9 +34,14 @@ install_project() {
     fi
     stamp=".venv/.installed-$(printf '%s' "$target" | tr -c 'a-z' '_')-$(sha256sum pyproject.toml | cut -c1-16)"
     if [ ! -f "$stamp" ]; then
-        echo "Installing the platform's dependencies into .venv ..."
-        .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-        .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$target"
+        echo "Installing the platform's dependencies into .venv (a minute or two the first time) ..."
+        # pip's notes go to a log, shown only if the installation fails.
+        if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip \
+                && .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$target"; } >.venv/install.log 2>&1; then
+            cat .venv/install.log >&2
+            echo "Installing the dependencies failed: see above (kept in .venv/install.log)." >&2
+            return 1
+        fi
         touch "$stamp"
     fi
 }

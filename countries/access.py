@@ -193,3 +193,8 @@ def may_write_translation(user, translation):
     if not user.is_authenticated or not user.is_active:
         return False
     return translation.translated_by_id == user.pk or may_write_practice(user, translation.practice)
+
+
+def may_ask_for_translation(user, practice):
+    """Ask for a published practice in another working language (and withdraw the request): any signed-in reader."""
+    return practice.is_published and user.is_authenticated and user.is_active

@@ -62,6 +62,7 @@ PRIVATE_MODELS = {
     "practices.revisionsave",  # each kept save of a version being written
     "practices.importbatch",
     "practices.coownership",  # a proposal shows nowhere public; once accepted, the practice's countries change
+    "practices.translationrequest",  # a reader's request: counted for the team and ITC only
     "meetings.recordevent",
 }
 # Records public in some states only: label -> (field, public values), read from the models' own

@@ -316,6 +316,8 @@ def hand_over_focal_point(country, *, to, by):
             raise ValidationError(_("This person is no longer a member of the team."))
         if receiver.pk == giver.pk:
             raise ValidationError(_("Choose another member of the team."))
+        if receiver.is_focal_point:
+            raise ValidationError(_("%(name)s is already a focal point.") % {"name": receiver.user})
         receiver.role = Membership.Role.FOCAL_POINT
         receiver.save(update_fields=["role"])
         giver.role = Membership.Role.CONTRIBUTOR

@@ -272,12 +272,21 @@ def change_role(request, country, membership, member_id):
     if not form.is_valid():
         messages.error(request, _("Choose a role."))
         return redirect("countries:team", iso2=country.iso2)
+    role, role_before = form.cleaned_data["role"], member.role
     try:
-        services.change_role(member, role=form.cleaned_data["role"], by=request.user)
+        services.change_role(member, role=role, by=request.user)
     except ValidationError as error:
         _flash_error(request, error)
     else:
-        messages.success(request, _("The role of %(name)s has been changed.") % {"name": member.user})
+        # Whole sentences per role: a role's name cannot be slotted into every language's grammar.
+        if role == Membership.Role.FOCAL_POINT:
+            now, already = _("%(name)s is now a focal point."), _("%(name)s is already a focal point.")
+        else:
+            now, already = _("%(name)s is now a contributor."), _("%(name)s is already a contributor.")
+        if role == role_before:
+            messages.info(request, already % {"name": member.user})
+        else:
+            messages.success(request, now % {"name": member.user})
     if member.user_id == request.user.pk and not may_manage(request.user, membership_of(request.user)):
         return redirect("countries:workspace", iso2=country.iso2)
     return redirect("countries:team", iso2=country.iso2)

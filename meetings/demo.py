@@ -6,12 +6,12 @@ access-to-finance strategy and a guideline for Nationally Determined Contributio
 SME sector, including the thematic dialogues on trade and climate that COP30 asked ITC, the WTO and
 UNCTAD to inform); the first technical meeting of 2026 (virtual, more than 70 countries and 120
 delegates, the launch of this platform, presentations by Türkiye, Kenya, Cameroon and Armenia, ITC's
-strategy and guideline, Iraq's uptake); a technical meeting in April; the second Ministerial Meeting
-in 2027.
+strategy and guideline, Iraq's uptake); the next technical meeting, in April (2026); the second
+Ministerial Meeting in 2027.
 
-What it does not say (exact dates of the later meetings, which 60 countries endorsed, what each
-country presented, the Call to Action's own wording) is sample data: marked `is_sample`, and the
-pages say so.
+What it does not say (exact dates of the later meetings, which 60 countries endorsed, who took part
+in April and what each country presented, the Call to Action's own wording, uptake beyond Iraq's) is
+sample data: marked `is_sample`, and the pages say so.
 
 The Call to Action and the meetings of 2025 and 2026 are given in English, French and Spanish; the
 technical meeting of April is in English only, so that its pages show the "available in English
@@ -22,7 +22,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from countries.models import Country
-from practices.models import Theme
+from practices.models import Practice, Theme
 
 from .models import (
     AgendaItem,
@@ -40,6 +40,16 @@ from .models import (
 
 JOHANNESBURG = ZoneInfo("Africa/Johannesburg")
 GENEVA = ZoneInfo("Europe/Zurich")
+APRIL_SLUG = "technical-meeting-2026-04"
+
+# Sample data, as the meetings mark it: the countries that took part in the April meeting and the two
+# that presented there; a few of the 60 endorsing countries; uptake of a peer's practice and of ITC's strategy.
+APRIL_PARTICIPANTS = ("TR", "KE", "CM", "AM", "SN", "CO", "GH", "MA", "PE", "EE", "FJ", "WS", "PH", "MX")
+APRIL_PRESENTERS = {
+    "CO": "Colombia's productivity extension programme, and how Peru adapted it",
+    "FJ": "The Pacific tourism MSME resilience facility shared by Fiji and Samoa",
+}
+SAMPLE_ENDORSERS = ("KE", "CO", "SN", "ZA", "TR", "AM", "CM", "GH", "MA", "RW", "MX", "PE", "CR", "JO", "PH", "FJ")
 
 
 def at(day, hour, zone, minute=0):
@@ -132,13 +142,16 @@ def load_community_record(*, by):
                 starts_at=at(date(2026, 2, 10), hour, GENEVA),
             )
     # In English only: its pages tell French and Spanish readers so.
+    # The record's "next, in April" follows the first technical meeting of 2026: April 2026. A database
+    # loaded before this was fixed holds it under its old, 2027 address.
+    Meeting.objects.filter(slug="technical-meeting-2027-04").update(slug=APRIL_SLUG)
     april = _meeting(
-        "technical-meeting-2027-04",
+        APRIL_SLUG,
         title="Technical meeting of officials, April",
         kind=Meeting.Kind.TECHNICAL,
         format=Meeting.Format.VIRTUAL,
-        starts_at=at(date(2027, 4, 13), 14, GENEVA),
-        ends_at=at(date(2027, 4, 13), 17, GENEVA),
+        starts_at=at(date(2026, 4, 14), 14, GENEVA),
+        ends_at=at(date(2026, 4, 14), 17, GENEVA),
         time_zone="Europe/Zurich",
         description="The next technical meeting of officials.\n\n*The exact date and agenda are examples: to be confirmed by ITC.*",
         is_sample=True,
@@ -254,7 +267,7 @@ def load_community_record(*, by):
             defaults={**presented, "happened_on": technical.starts_at.date(), "meeting": technical, "recorded_by": by},
         )
 
-    countries = {country.iso2: country for country in Country.objects.filter(iso2__in=["TR", "KE", "CM", "AM", "IQ", "CO", "SN", "ZA"])}
+    countries = {country.iso2: country for country in Country.objects.all()}
     for iso2 in ("TR", "KE", "CM", "AM", "IQ"):
         Participation.objects.get_or_create(
             meeting=technical, country=countries[iso2], defaults={"status": Confirmation.CONFIRMED, "recorded_by": by, "decided_by": by}
@@ -267,7 +280,7 @@ def load_community_record(*, by):
                 status=Confirmation.CONFIRMED, is_sample=True, recorded_by=by, decided_by=by,
             )
     # Which 60 countries endorsed is not in the record here: the demo lists a few, as samples.
-    for iso2 in ("KE", "CO", "SN", "ZA"):
+    for iso2 in SAMPLE_ENDORSERS:
         Endorsement.objects.get_or_create(
             call=call, country=countries[iso2],
             defaults={"endorsed_on": date(2025, 7, 24), "meeting": ministerial, "status": Confirmation.CONFIRMED,
@@ -284,4 +297,40 @@ def load_community_record(*, by):
             "created_by": by,
         },
     )
+    for iso2 in APRIL_PARTICIPANTS:
+        Participation.objects.get_or_create(
+            meeting=april, country=countries[iso2], defaults={"status": Confirmation.CONFIRMED, "recorded_by": by, "decided_by": by}
+        )
+    for iso2, title in APRIL_PRESENTERS.items():
+        if not Presentation.objects.filter(meeting=april, country=countries[iso2]).exists():
+            Presentation.objects.create(
+                meeting=april, country=countries[iso2], title=title, summary="An example of what a country presents (sample).",
+                status=Confirmation.CONFIRMED, is_sample=True, recorded_by=by, decided_by=by,
+            )
+    _sample_uptake(countries, strategy=strategy, by=by, at=april.ends_at)
     return {"ministerial": ministerial, "technical": technical, "april": april, "call": call}
+
+
+def _sample_uptake(countries, *, strategy, by, at):
+    """Two uptake stories the record does not tell, marked as samples: a peer's practice used, ITC's strategy used."""
+    peer = Practice.objects.published().filter(owner__iso2="SN", title__startswith="Création d’entreprise").first()
+    stories = [
+        (
+            "CI", "Côte d’Ivoire built its one-stop shop for sole traders on Senegal's online registration",
+            "The investment promotion centre studied Senegal's 24-hour online company registration and adapted it for sole traders.",
+            "Centre de promotion des investissements en Côte d’Ivoire", {"used_practice": peer} if peer else None,
+        ),
+        (
+            "AM", "Armenia aligned its regional guarantee programme with ITC's access-to-finance strategy",
+            "The Ministry of Economy used ITC's access-to-finance strategy to set the guarantee cover for businesses outside Yerevan.",
+            "Ministry of Economy", {"used_deliverable": strategy},
+        ),
+    ]
+    for iso2, title, story, institution, used in stories:
+        if used is None:
+            continue
+        UptakeStory.objects.get_or_create(
+            country=countries[iso2], title=title,
+            defaults={"story": story, "institution": institution, **used, "status": UptakeStory.Status.PUBLISHED,
+                      "is_sample": True, "published_at": at, "created_by": by},
+        )

@@ -7,9 +7,10 @@ exports give titles and summaries in the page's language, the API in the languag
 (`lang`), where ITC published a translation; the API searches in that language too.
 """
 
-import csv
 import json
+import re
 import tempfile
+from dataclasses import dataclass
 from functools import wraps
 
 from django.core.paginator import Paginator
@@ -28,11 +29,14 @@ from .filters import PracticeFilter, Vocabulary
 from .imports import XLSX_CONTENT_TYPE
 from .models import InstrumentType, Practice, TargetGroup, Theme
 from .reading import READING_LANGUAGES, attach_readings, read_in, with_reading
+from .workbook import TextWorkbook
 
 LANGUAGES = ("en", "fr", "es")
 PAGINATION = ("page", "page_size")
 # The language to read (and search) the practices in; without it, as written (and searched in English).
 READ_IN = "lang"
+# Rows of a CSV or JSON export sent at a time.
+EXPORT_CHUNK_ROWS = 200
 
 
 def _base_url(request):
@@ -42,100 +46,140 @@ def _base_url(request):
 # --- Exports of the browse page's results ---
 
 
-def _export_ids(request):
-    """The ids of the browse page's results for this query, in its order (up to the export limit).
+@dataclass(frozen=True)
+class _Selection:
+    """The browse page's results for an export: their ids in its order, up to the export limit, and how many match."""
+
+    ids: list
+    total: int
+    base_url: str
+    language: str
+
+    @property
+    def complete(self):
+        return len(self.ids) >= self.total
+
+    @property
+    def whole_dataset(self):
+        return self.base_url + opendata.stable_path("practices:open_data") + "#dataset"
+
+    def note(self):
+        """Past the limit, what the file says of it, on one line (the CSV writes it as its last line, after "# ")."""
+        return opendata.limit_note(shown=len(self.ids), total=self.total, url=self.whole_dataset)
+
+
+def _export_selection(request):
+    """The browse page's results for this query (see _Selection).
 
     Like the browse page, a filter with a value it cannot take is left out, the others apply.
     """
     filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published(), language=get_language())
-    return list(filterset.ordered().values_list("pk", flat=True)[: opendata.EXPORT_LIMIT])
+    limit = opendata.EXPORT_LIMIT
+
+    def ids_and_total():
+        # One more than the limit tells whether the results go past it; only then are they counted.
+        ids = list(filterset.ordered().values_list("pk", flat=True)[: limit + 1])
+        return ids[:limit], len(ids) if len(ids) <= limit else filterset.count()
+
+    # Kept by the worker until anything public changes, per selection and order: the rows are read afresh.
+    ids, total = pagecache.memoized("export-ids", ids_and_total, filterset.selection, filterset.sort_order, limit)
+    return _Selection(ids, total, _base_url(request), get_language())
 
 
 def _export_filename(extension):
     return f"sme-policy-practices-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-def _download(chunks, content_type, extension):
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename(extension)}"'
+def _said_in_the_headers(response, selection):
+    """How many practices the selection has, and, past the limit, where every one is (docs: the open data page)."""
+    response["X-Total-Count"] = str(selection.total)
+    if not selection.complete:
+        response["Link"] = f'<{selection.whole_dataset}>; rel="related"'
     return response
 
 
-class _Line:
-    """What csv.writer writes to: each row is handed back, to be streamed."""
+def _download(chunks, content_type, extension, selection):
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename(extension)}"'
+    return _said_in_the_headers(response, selection)
 
-    def write(self, text):
-        return text
 
-
-def _csv_lines(ids, base_url, language):
+def _csv_lines(selection):
     # Every field quoted: a ";" in a text cannot split it for a spreadsheet that reads ";" as the
     # separator, as French and Spanish Excel do (opendata._guarded covers readers that still would).
-    writer = csv.writer(_Line(), quoting=csv.QUOTE_ALL)
     # The byte order mark tells spreadsheet programs the file is UTF-8: accents show right.
-    yield "\ufeff" + writer.writerow(opendata.CSV_COLUMNS)
-    for record in opendata.published_records(ids, base_url=base_url, language=language):
-        yield writer.writerow(opendata.csv_row(record))
+    yield "\ufeff" + opendata.csv_line(opendata.CSV_COLUMNS)
+    # Many rows a chunk: a chunk per row would cost the server as much as the rows themselves.
+    chunk = []
+    for record in opendata.published_records(selection.ids, base_url=selection.base_url, language=selection.language):
+        chunk.append(opendata.record_csv_line(record))
+        if len(chunk) == EXPORT_CHUNK_ROWS:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
+    if not selection.complete:
+        # A comment line (CSV on the Web's and pandas' "#"): spreadsheets show it after the last row.
+        yield opendata.csv_comment(selection.note())
 
 
 @require_safe
 def export_csv(request):
-    return _download(_csv_lines(_export_ids(request), _base_url(request), get_language()), "text/csv; charset=utf-8", "csv")
+    selection = _export_selection(request)
+    return _download(_csv_lines(selection), "text/csv; charset=utf-8", "csv", selection)
 
 
-def _workbook_file(ids, base_url, language):
-    """The CSV's rows as an Excel workbook, in a temporary file; every cell is text."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-
-    # Write-only: the rows go to disk as they are made, and memory stays flat whatever the count.
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("practices")
-
-    def text_cell(text):
-        cell = WriteOnlyCell(sheet, value=text)
-        if text is not None:
-            # openpyxl makes a text starting with "=" a formula: stored as a string, it never runs.
-            cell.data_type = "s"
-        # The Text number format keeps the cell text when someone edits it.
-        cell.number_format = "@"
-        return cell
-
-    sheet.append([text_cell(column) for column in opendata.CSV_COLUMNS])
-    for record in opendata.published_records(ids, base_url=base_url, language=language):
-        sheet.append([text_cell(text) for text in opendata.workbook_row(record)])
+def _workbook_file(selection):
+    """The CSV's rows as an Excel workbook, in a temporary file; every cell is text (practices.workbook)."""
     output = tempfile.TemporaryFile()
-    workbook.save(output)
+    with TextWorkbook(output) as workbook, workbook.sheet("practices") as sheet:
+        sheet.append(opendata.workbook_cells(opendata.CSV_COLUMNS))
+        for record in opendata.published_records(selection.ids, base_url=selection.base_url, language=selection.language):
+            sheet.append(opendata.workbook_row(record))
+        if not selection.complete:
+            sheet.append(opendata.workbook_cells(["# " + selection.note()]))
     output.seek(0)
     return output
 
 
 @require_safe
 def export_xlsx(request):
-    return FileResponse(
-        _workbook_file(_export_ids(request), _base_url(request), get_language()),
+    selection = _export_selection(request)
+    response = FileResponse(
+        _workbook_file(selection),
         as_attachment=True,
         filename=_export_filename("xlsx"),
         content_type=XLSX_CONTENT_TYPE,
     )
+    return _said_in_the_headers(response, selection)
 
 
-def _json_chunks(ids, base_url, language):
+def _json_chunks(selection):
     head = {
-        "count": len(ids),
+        "count": len(selection.ids),
+        # How many practices the selection has: more than `count` past the limit of one file.
+        "total": selection.total,
+        "complete": selection.complete,
         "generated_at": timezone.now().isoformat(),
         "licence": {"name": opendata.LICENCE, "url": opendata.LICENCE_URL},
         "publisher": opendata.PUBLISHER,
     }
+    if not selection.complete:
+        head |= {"note": selection.note(), "whole_dataset": selection.whole_dataset}
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
-    for number, record in enumerate(opendata.published_records(ids, base_url=base_url, language=language)):
-        yield ("," if number else "") + "\n" + json.dumps(record, ensure_ascii=False)
-    yield "\n]}\n"
+    chunk, written = [], 0
+    for record in opendata.published_records(selection.ids, base_url=selection.base_url, language=selection.language):
+        chunk.append(("," if written else "") + "\n" + opendata.record_json(record))
+        written += 1
+        if len(chunk) == EXPORT_CHUNK_ROWS:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk) + "\n]}\n"
 
 
 @require_safe
 def export_json(request):
-    return _download(_json_chunks(_export_ids(request), _base_url(request), get_language()), "application/json; charset=utf-8", "json")
+    selection = _export_selection(request)
+    return _download(_json_chunks(selection), "application/json; charset=utf-8", "json", selection)
 
 
 # --- The JSON API (language-neutral, under /api/) ---
@@ -213,13 +257,21 @@ def not_found(request):
     return _readable_anywhere(_errors({"path": [f"The API has no such address. Its operations are described at {description}."]}, 404))
 
 
+WHOLE_NUMBER = re.compile(r"\+?(\d+)(?:\.0*)?")
+
+
 def _whole_number(query, name, default, errors, maximum=None):
     raw = query.get(name)
     if raw is None or raw == "":
         return default
+    # A whole number, also written with a zero fraction ("10.0": JSON Schema's integers include it).
+    match = WHOLE_NUMBER.fullmatch(raw.strip())
+    if match is None:
+        errors[name] = ["Write a whole number."]
+        return default
     try:
-        value = int(raw)
-    except ValueError:
+        value = int(match.group(1))
+    except ValueError:  # more digits than Python converts (4,300)
         errors[name] = ["Write a whole number."]
         return default
     if value < 1 or (maximum is not None and value > maximum):

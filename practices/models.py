@@ -126,6 +126,8 @@ SCALAR_CONTENT_FIELDS = (
     "contact_name",
     "contact_email",
 )
+# What of the content only signed-in delegates and ITC read: never in a public page, export or comparison.
+PRIVATE_CONTENT_FIELDS = ("contact_name", "contact_email")
 RELATED_CONTENT_FIELDS = {
     "themes": "slug",
     "instruments": "slug",
@@ -443,6 +445,12 @@ class ReviewEvent(models.Model):
         TRANSLATION_PUBLISHED = "translation_published", _("Translation published")
         TRANSLATION_REJECTED = "translation_rejected", _("Translation rejected")
         TRANSLATION_DISCARDED = "translation_discarded", _("Translation discarded")
+        TRANSLATION_MACHINE_DRAFTED = "translation_machine_drafted", _("Machine draft added to a translation")
+        TRANSLATION_REQUESTED = "translation_requested", _("Translation asked for by a reader")
+        TRANSLATION_REQUEST_WITHDRAWN = "translation_request_withdrawn", _("Request for a translation withdrawn")
+
+    # A reader asking for a translation: who asked is ITC's to see; the practice's team sees how many (TranslationRequest).
+    READER_ACTIONS = (Action.TRANSLATION_REQUESTED, Action.TRANSLATION_REQUEST_WITHDRAWN)
 
     practice = models.ForeignKey(Practice, verbose_name=_("practice"), on_delete=models.PROTECT, related_name="events")
     revision = models.ForeignKey(
@@ -727,3 +735,67 @@ class PracticeTranslation(ReviewedRecord, models.Model):
 
     def text(self):
         return {field: getattr(self, field) for field in TRANSLATED_FIELDS}
+
+
+# --- Readers asking for a practice in their language ---
+
+
+class TranslationRequestQuerySet(models.QuerySet):
+    def waiting(self):
+        """The requests still asked for: not withdrawn, of a published practice, into a working language it cannot
+        be read in yet (neither its original's nor a current translation's). Once one is published, they are met."""
+        readable = PracticeTranslation.objects.current().filter(practice=models.OuterRef("practice"), language=models.OuterRef("language"))
+        return (
+            self.filter(withdrawn_at__isnull=True, practice__in=Practice.objects.published())
+            .exclude(language=models.F("practice__original_language"))
+            .exclude(models.Exists(readable))
+        )
+
+    def demand(self):
+        """How many readers wait for each practice in each language: rows of practice (id), language and requests,
+        most asked for first. Counts only: never who asked."""
+        return (
+            self.waiting()
+            .values("practice", "language")
+            .annotate(requests=models.Count("pk"))
+            .order_by("-requests", "practice", "language")
+        )
+
+
+class TranslationRequest(models.Model):
+    """A signed-in reader asking for a published practice in a working language it cannot be read in yet.
+
+    One row per reader, practice and language: asking again changes nothing, withdrawing stamps
+    `withdrawn_at`, and asking after a withdrawal asks again on the same row. The rows are counted
+    for the practice's team and ITC (the demand ranks ITC's translation queue); who asked is never
+    shown but to ITC, through the audit record.
+    """
+
+    practice = models.ForeignKey(Practice, verbose_name=_("practice"), on_delete=models.PROTECT, related_name="translation_requests")
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    # A person's requests go with their account: they are a wish, not a record of the practice.
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(_("asked"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = TranslationRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("translation request")
+        verbose_name_plural = _("translation requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # Two clicks, or two tabs, ask once.
+            models.UniqueConstraint(fields=["practice", "language", "requested_by"], name="translation_request_one_per_reader"),
+            models.CheckConstraint(condition=models.Q(language__in=["en", "fr", "es"]), name="translation_request_language_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "language"], condition=models.Q(withdrawn_at__isnull=True), name="translation_request_open"),
+        ]
+
+    def __str__(self):
+        return f"{self.practice} → {self.get_language_display()}"
+
+    @property
+    def is_open(self):
+        return self.withdrawn_at is None

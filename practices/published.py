@@ -7,7 +7,7 @@ Each is kept by the worker, per reader's language, until anything public changes
 import operator
 from functools import reduce
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from countries import pagecache
@@ -86,7 +86,13 @@ def _read_practice_page(pk, language):
         ),
         pk=pk,
     )
-    translations = PracticeTranslation.objects.public().filter(practice=practice).select_related("translated_by", "volunteer_country")
+    translations = (
+        PracticeTranslation.objects.public()
+        .filter(practice=practice)
+        .select_related("translated_by", "volunteer_country")
+        # The version of the original it translates: an outdated translation links to what changed since.
+        .annotate(source_number=F("source_revision__number"))
+    )
     adapted_from, adapted_by = _adapted(practice, language)
     return {
         "practice": practice,

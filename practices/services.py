@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from countries.access import (
     may_act_for_country,
+    may_ask_for_translation,
     membership_of,
     may_answer_share,
     may_archive,
@@ -37,6 +38,7 @@ from countries.languages import LANGUAGE_CODES
 from countries.models import Country
 from countries.workflow import Transition, Workflow
 
+from . import machine
 from .attachments import check_document
 from .search import refresh_search_vectors, refresh_translation_vectors
 from .tasks import notify_after_commit, notify_translators_after_commit
@@ -60,6 +62,7 @@ from .models import (
     RevisionSave,
     TargetGroup,
     Theme,
+    TranslationRequest,
 )
 
 Status = PracticeRevision.Status
@@ -298,8 +301,9 @@ def save_revision(revision, *, by, changes, base=None):
     return revision
 
 
-def submit_revision(revision, *, by):
-    """Send a version to ITC for review: a draft is submitted, one sent back for changes resubmitted."""
+def submit_revision(revision, *, by, answer=""):
+    """Send a version to ITC for review: a draft is submitted, one sent back for changes resubmitted, with the
+    team's answer to the moderator's comment if it gives one (kept in the history entry)."""
 
     def complete(revision):
         if missing := missing_for_review(revision.content):
@@ -308,7 +312,7 @@ def submit_revision(revision, *, by):
                 % {"fields": ", ".join(str(Practice._meta.get_field(name).verbose_name) for name in missing)}
             )
 
-    return REVISION_WORKFLOW.take(revision, ("submit", "resubmit"), by=by, check=complete)
+    return REVISION_WORKFLOW.take(revision, ("submit", "resubmit"), by=by, note=answer.strip(), check=complete)
 
 
 def request_changes(revision, *, by, comment):
@@ -820,3 +824,93 @@ def reject_translation(translation, *, by, reason):
 
 def discard_translation(translation, *, by):
     return TRANSLATION_WORKFLOW.take(translation, "discard", by=by)
+
+
+def draft_translation_by_machine(translation, *, by, engine=None):
+    """Fill the translation's empty fields with the configured engine's draft of the original's text.
+
+    Returns the translation and the names of the fields drafted (none when no field was empty). Only
+    empty fields are drafted, so nothing a person wrote is replaced; the translation is labelled a
+    machine draft until a person saves an edit (save_translation), and goes through ITC's review like
+    any other. The engine is asked outside the transaction (it may take its whole time-out): whatever
+    was saved meanwhile is kept, and a field filled meanwhile is left as it is. An engine's failure is a
+    machine.MachineTranslationError, and nothing changes.
+    """
+    engine = engine or machine.configured_engine()
+    if engine is None:
+        raise machine.MachineTranslationError(_("Machine translation is not available on this platform."))
+    require(may_write_translation(by, translation))
+    if not translation.is_editable:
+        raise ValidationError(_("This translation is in review or closed: it can no longer be edited."))
+    practice = translation.practice
+    wanted = {
+        field: getattr(practice, field)
+        for field in TRANSLATED_FIELDS
+        if getattr(practice, field).strip() and not getattr(translation, field).strip()
+    }
+    if not wanted:
+        return translation, []
+    source = practice.original_language if practice.original_language in LANGUAGE_CODES else None
+    drafted = machine.translate(wanted, source=source, target=translation.language, engine=engine)
+    with transaction.atomic():
+        translation = TRANSLATION_WORKFLOW.lock(translation)
+        require(may_write_translation(by, translation))
+        if not translation.is_editable:
+            raise ValidationError(_("This translation is in review or closed: it can no longer be edited."))
+        filled = []
+        for field, text in drafted.items():
+            text = _clean_text(text)[: PracticeTranslation._meta.get_field(field).max_length]  # a machine's overlong title is cut
+            if text and not getattr(translation, field).strip():
+                setattr(translation, field, text)
+                filled.append(field)
+        if not filled:
+            return translation, []
+        translation.machine_draft = True
+        translation.updated_at = timezone.now()
+        translation.save(update_fields=[*filled, "machine_draft", "updated_at"])
+        _record(
+            translation.practice, Action.TRANSLATION_MACHINE_DRAFTED, by=by, translation=translation,
+            note=f"{engine.name}: {', '.join(filled)}",
+        )
+    return translation, filled
+
+
+# --- Readers asking for a translation ---
+
+
+def ask_for_translation(practice, *, by, language):
+    """A signed-in reader asks for a published practice in a working language it cannot be read in yet.
+
+    Asking again changes nothing (and writes nothing); asking after withdrawing asks again.
+    """
+    if language not in LANGUAGE_CODES:
+        raise ValidationError({"language": _("Choose English, French or Spanish.")})
+    with transaction.atomic():
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        require(may_ask_for_translation(by, practice))
+        if language == practice.original_language:
+            raise ValidationError({"language": _("The practice is written in this language: choose another one.")})
+        if practice.translations.current().filter(language=language).exists():
+            raise ValidationError({"language": _("The practice can already be read in this language.")})
+        request, created = TranslationRequest.objects.get_or_create(practice=practice, language=language, requested_by=by)
+        if not created:
+            if request.is_open:
+                return request
+            request.withdrawn_at, request.requested_at = None, timezone.now()
+            request.save(update_fields=["withdrawn_at", "requested_at"])
+        _record(practice, Action.TRANSLATION_REQUESTED, by=by, to_status=language)
+    return request
+
+
+def withdraw_translation_request(practice, *, by, language):
+    """The reader no longer asks for the practice in `language`. Withdrawing what is not asked changes nothing."""
+    with transaction.atomic():
+        practice = Practice.objects.select_for_update().get(pk=practice.pk)
+        require(may_ask_for_translation(by, practice))
+        request = TranslationRequest.objects.filter(practice=practice, language=language, requested_by=by, withdrawn_at__isnull=True).first()
+        if request is None:
+            return None
+        request.withdrawn_at = timezone.now()
+        request.save(update_fields=["withdrawn_at"])
+        _record(practice, Action.TRANSLATION_REQUEST_WITHDRAWN, by=by, from_status=language)
+    return request

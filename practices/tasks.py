@@ -7,7 +7,8 @@
 - Sharing a practice: the invited country's focal points hear of a proposal (and of its
   withdrawal, or of their removal as co-owner); the owner's focal points hear of the answer, and
   of a co-owner leaving. Whoever took the step is not told of it.
-- Translations: the translator hears of ITC's decision on their translation, and, when the
+- Translations: moderators hear of each one submitted (as of practices, if they chose each submission);
+  the translator hears of ITC's decision on their translation, and, when the
   original publishes a new version, that their published translation is outdated.
 
 Each person gets the e-mail in the language they last used the site in. The tasks take ids,
@@ -32,6 +33,7 @@ from .models import PracticeRevision, PracticeTranslation, ReviewEvent
 Action = ReviewEvent.Action
 SUBMISSIONS = (Action.SUBMITTED, Action.RESUBMITTED)
 DECISIONS = (Action.PUBLISHED, Action.CHANGES_REQUESTED, Action.REJECTED)
+TRANSLATION_SUBMISSIONS = (Action.TRANSLATION_SUBMITTED, Action.TRANSLATION_RESUBMITTED)
 TRANSLATION_DECISIONS = (Action.TRANSLATION_PUBLISHED, Action.TRANSLATION_CHANGES_REQUESTED, Action.TRANSLATION_REJECTED)
 # Steps of sharing a practice, and whose focal points hear of each: the invited country's, the owner's, or both.
 SHARING = {
@@ -53,6 +55,8 @@ def notify_after_commit(event):
         transaction.on_commit(lambda: notify_team_of_decision.enqueue(event.pk))
     elif event.action in SHARING and event.co_ownership_id:
         transaction.on_commit(lambda: notify_focal_points_of_sharing.enqueue(event.pk))
+    elif event.action in TRANSLATION_SUBMISSIONS and event.translation_id:
+        transaction.on_commit(lambda: notify_moderators_of_translation.enqueue(event.pk))
     elif event.action in TRANSLATION_DECISIONS and event.translation_id:
         transaction.on_commit(lambda: notify_translator_of_decision.enqueue(event.pk))
 
@@ -93,6 +97,32 @@ def notify_moderators_of_submission(event_id):
         return _("New practice to review: %(title)s") % {"title": revision.title}
 
     return send_emails((user, subject, "practices/email/submitted.txt", context(user)) for user in recipients)
+
+
+@task()
+def notify_moderators_of_translation(event_id):
+    """The moderators who want an e-mail for each submission hear of a translation sent for review."""
+    event = ReviewEvent.objects.select_related("practice__owner", "translation", "actor").get(pk=event_id)
+    recipients = moderators().filter(review_emails=ReviewEmails.EACH).exclude(pk=event.actor_id)
+    translated = event.translation
+    title = translated.title or event.practice.title
+
+    def context(user):
+        with translation.override(user.language):
+            return {
+                "title": title,
+                "language": translated.get_language_display(),
+                "country": event.practice.owner.name,
+                "translator": str(event.actor) if event.actor else "",
+                "resubmitted": event.action == Action.TRANSLATION_RESUBMITTED,
+                "link": absolute(reverse("practices:translation_review", kwargs={"pk": translated.pk})),
+                "settings_link": absolute(reverse("practices:notification_settings")),
+            }
+
+    def subject():  # called in each moderator's language
+        return _("Translation to review (%(language)s): %(title)s") % {"language": translated.get_language_display(), "title": title}
+
+    return send_emails((user, subject, "practices/translations/email/submitted.txt", context(user)) for user in recipients)
 
 
 def team_of(practice):

@@ -12,20 +12,31 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from countries.access import may_translate, may_write_translation, membership_of, staff_view, workspace_view
+from countries.access import may_ask_for_translation, may_translate, may_write_translation, membership_of, staff_view, workspace_view
 from countries.languages import LANGUAGE_CODES, lang_attribute
 from countries.decisions import Decision, Decisions, NoteForm, RejectForm, RequestChangesForm, flash, show_errors
+from countries.models import localized_field
 
-from . import services
+from . import machine, services
 from .diff import compare
-from .models import REQUIRED_FOR_TRANSLATION_REVIEW, TRANSLATED_FIELDS, Language, Practice, PracticeTranslation, ReviewEvent
+from .models import (
+    REQUIRED_FOR_TRANSLATION_REVIEW,
+    TRANSLATED_FIELDS,
+    Language,
+    Practice,
+    PracticeTranslation,
+    ReviewEvent,
+    TranslationRequest,
+)
 
 # The languages a practice is translated into: the community's working languages.
 WORKING_LANGUAGES = [(code, Language(code).label) for code in LANGUAGE_CODES]
@@ -73,6 +84,12 @@ class TranslationForm(forms.ModelForm):
 
 
 class StartTranslationForm(forms.Form):
+    language = forms.ChoiceField(choices=WORKING_LANGUAGES)
+
+
+class AskForTranslationForm(forms.Form):
+    """A reader's request for a practice in a language: the practice is the URL's, the reader the signed-in person."""
+
     language = forms.ChoiceField(choices=WORKING_LANGUAGES)
 
 
@@ -154,6 +171,30 @@ def _side_by_side(translation):
     ]
 
 
+# --- Readers' requests: counted for the team and ITC, never named ---
+
+
+def demand_of(requests, limit=None):
+    """The demand among `requests`: one row per practice and language still asked for, with how many readers ask,
+    most asked for first. Two queries, however many rows."""
+    rows = list(requests.demand()[:limit])
+    practices = Practice.objects.select_related("owner").in_bulk({row["practice"] for row in rows})
+    return [{**row, "practice": practices[row["practice"]], "language_label": Language(row["language"]).label} for row in rows]
+
+
+def _readers_waiting():
+    """How many readers wait for the practice of a row of translations in its language (0: none)."""
+    waiting = (
+        TranslationRequest.objects.waiting()
+        .filter(practice=OuterRef("practice"), language=OuterRef("language"))
+        .order_by()
+        .values("practice")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0))
+
+
 def workspace_section(user, practice, country):
     """The "Translations" section of a practice in a workspace: its translations per language, and what may be started."""
     translations = list(practice.translations.select_related("translated_by", "volunteer_country").order_by("language", "-number"))
@@ -163,6 +204,7 @@ def workspace_section(user, practice, country):
         "practice": practice,
         "country": country,
         "translations": translations,
+        "asked_for": demand_of(TranslationRequest.objects.filter(practice=practice)),
         "languages": [
             {"code": code, "label": label, "open": code in open_languages}
             for code, label in WORKING_LANGUAGES
@@ -212,6 +254,8 @@ def translation_list(request, country, membership):
         "membership": membership,
         "ours": translations.filter(of_our_practices),
         "volunteered": translations.exclude(of_our_practices),
+        # How many readers ask for the team's practices in each language (never who).
+        "asked_for": demand_of(TranslationRequest.objects.filter(practice__in=Practice.objects.of_country(country).values("pk")), limit=200),
     }
     return render(request, "practices/translations/list.html", context)
 
@@ -238,13 +282,40 @@ def _save_and_submit(request, form, translation):
     return True
 
 
+def _draft_by_machine(request, form, translation):
+    """Save what the form holds, then have the machine draft the fields still empty. True when done.
+
+    What the translator typed is saved first and never replaced (the machine fills only empty fields); when
+    the engine fails, the page comes back with the form as typed and says why.
+    """
+    translation = services.save_translation(
+        translation, by=request.user, text=form.text(request.POST), follows_current=form.cleaned_data.get("follows_current", False)
+    )
+    try:
+        translation, drafted = services.draft_translation_by_machine(translation, by=request.user)
+    except machine.MachineTranslationError as error:
+        messages.error(request, _("Your text is saved, but the machine made no draft. %(reason)s") % {"reason": error})
+        return False
+    if not drafted:
+        messages.info(request, _("Every field is translated already: the machine drafts only empty fields. Empty a field to have it drafted."))
+        return True
+    labels = ", ".join(str(PracticeTranslation._meta.get_field(name).verbose_name) for name in drafted)
+    messages.success(
+        request,
+        _("A machine drafted these fields: %(fields)s. Read and correct every sentence: ITC reviews the translation before readers get it.")
+        % {"fields": labels},
+    )
+    return True
+
+
 @workspace_view()
 def translation_edit(request, country, membership, pk):
     translation = _translation_of(country, pk)
     form = TranslationForm(request.POST or None, translation=translation)
     if request.method == "POST" and form.is_valid():
         try:
-            done = _save_and_submit(request, form, translation)
+            step = _draft_by_machine if "machine_draft" in request.POST else _save_and_submit
+            done = step(request, form, translation)
         except ValidationError as error:
             show_errors(form, error)
             done = False
@@ -267,9 +338,11 @@ def translation_edit(request, country, membership, pk):
         "original_lang": lang_attribute(practice.original_language),
         "translation_lang": lang_attribute(translation.language),
         "our_practice": Practice.objects.of_country(country).filter(pk=practice.pk).exists(),
+        # The engine's name when machine drafts are on (practices/machine.py), for the button that asks for one.
+        "machine_engine": machine.configured_engine(),
         # A published translation the original has moved past: its next version starts from it.
         "may_update": translation.is_current and translation.is_outdated and may_translate(request.user, practice),
-        "events": translation.events.select_related("actor", "revision", "saved_content"),
+        "events": translation.events.select_related("actor", "revision", "saved_content", "translation"),
     }
     return render(request, "practices/translations/edit.html", context)
 
@@ -287,17 +360,124 @@ def translation_discard(request, country, membership, pk):
     return redirect("practices:translation_list", iso2=country.iso2)
 
 
+# --- A reader asks for a practice in another language ---
+
+
+def _back_to_practice(practice):
+    return HttpResponseRedirect(reverse("practices:practice_detail", kwargs={"pk": practice.pk}) + "#ask-translation-title")
+
+
+@login_required
+@require_POST
+def translation_ask(request, pk):
+    practice = get_object_or_404(Practice.objects.published(), pk=pk)
+    form = AskForTranslationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose English, French or Spanish."))
+        return _back_to_practice(practice)
+    try:
+        services.ask_for_translation(practice, by=request.user, language=form.cleaned_data["language"])
+    except ValidationError as error:
+        flash(request, error)
+        return _back_to_practice(practice)
+    messages.success(
+        request,
+        _("Your request is counted. The practice's team and ITC see how many readers ask for it in %(language)s, never who.")
+        % {"language": Language(form.cleaned_data["language"]).label},
+    )
+    return _back_to_practice(practice)
+
+
+@login_required
+@require_POST
+def translation_ask_withdraw(request, pk):
+    practice = get_object_or_404(Practice.objects.published(), pk=pk)
+    form = AskForTranslationForm(request.POST)
+    if form.is_valid():
+        services.withdraw_translation_request(practice, by=request.user, language=form.cleaned_data["language"])
+        messages.success(request, _("Your request is withdrawn."))
+    else:
+        messages.error(request, _("Choose English, French or Spanish."))
+    return _back_to_practice(practice)
+
+
+def asking_for_translation(user, reading):
+    """What the practice page offers a signed-in reader: each working language the practice cannot be read in yet,
+    and whether they asked for it already. One query; nothing for a visitor."""
+    practice = reading.practice
+    if not may_ask_for_translation(user, practice):
+        return []
+    missing = [code for code in LANGUAGE_CODES if code not in reading.languages]
+    if not missing:
+        return []
+    asked = set(
+        TranslationRequest.objects.filter(practice=practice, requested_by=user, withdrawn_at__isnull=True).values_list("language", flat=True)
+    )
+    return [{"code": code, "label": Language(code).label, "asked": code in asked} for code in missing]
+
+
 # --- ITC's review ---
 
 
 @staff_view
 def translation_queue(request):
+    """Translations waiting for review, and practices readers ask for: the most asked for first, then the oldest."""
     translations = (
         PracticeTranslation.objects.filter(status__in=PracticeTranslation.IN_REVIEW_STATUSES)
         .select_related("practice__owner", "translated_by", "volunteer_country")
-        .order_by("submitted_at", "pk")
+        .annotate(readers_waiting=_readers_waiting())
+        .order_by("-readers_waiting", "submitted_at", "pk")
     )
-    return render(request, "practices/translations/queue.html", {"translations": translations[:500]})
+    asked_for = demand_of(TranslationRequest.objects.all(), limit=200)
+    # The translation being written or reviewed for each row, if any: one query for them all.
+    open_translations = {
+        (translation.practice_id, translation.language): translation
+        for translation in PracticeTranslation.objects.filter(
+            status__in=PracticeTranslation.OPEN_STATUSES, practice__in=[row["practice"].pk for row in asked_for]
+        )
+    }
+    for row in asked_for:
+        row["open_translation"] = open_translations.get((row["practice"].pk, row["language"]))
+    context = {"translations": translations[:500], "asked_for": asked_for}
+    return render(request, "practices/translations/queue.html", context)
+
+
+def coverage():
+    """How many published practices can be read in each working language (written in it, or with a current
+    translation into it), in all and per country (owner or co-owner): two queries, however many practices."""
+    current = PracticeTranslation.objects.current()
+    published = Practice.objects.published().alias(
+        **{f"translated_into_{code}": Exists(current.filter(practice=OuterRef("pk"), language=code)) for code in LANGUAGE_CODES}
+    )
+    counts = {"practices": Count("pk")}
+    for code in LANGUAGE_CODES:
+        counts[f"original_{code}"] = Count("pk", filter=Q(original_language=code))
+        counts[f"readable_{code}"] = Count("pk", filter=Q(original_language=code) | Q(**{f"translated_into_{code}": True}))
+    totals = published.aggregate(**counts)
+    languages = [
+        {
+            "code": code,
+            "label": Language(code).label,
+            "original": totals[f"original_{code}"],
+            "translated": totals[f"readable_{code}"] - totals[f"original_{code}"],
+            "readable": totals[f"readable_{code}"],
+            "share": round(100 * totals[f"readable_{code}"] / totals["practices"]) if totals["practices"] else 0,
+        }
+        for code in LANGUAGE_CODES
+    ]
+    countries = (
+        published.filter(countries__isnull=False)
+        .values(iso2=F("countries__iso2"), name=F(f"countries__{localized_field('name')}"))
+        .annotate(**counts)
+        .order_by("name")
+    )
+    rows = [{**row, "readable": [row[f"readable_{code}"] for code in LANGUAGE_CODES]} for row in countries]
+    return {"practices": totals["practices"], "languages": languages, "countries": rows}
+
+
+@staff_view
+def translation_coverage(request):
+    return render(request, "practices/translations/coverage.html", {**coverage(), "language_labels": [label for _code, label in WORKING_LANGUAGES]})
 
 
 def _review_page(request, translation, decision_form=None):
@@ -308,7 +488,7 @@ def _review_page(request, translation, decision_form=None):
         "rows": _side_by_side(translation),
         "original_changes": _original_changes(translation),
         "missing": [name for name in REQUIRED_FOR_TRANSLATION_REVIEW if not getattr(translation, name).strip()],
-        "events": translation.events.select_related("actor", "revision", "saved_content"),
+        "events": translation.events.select_related("actor", "revision", "saved_content", "translation"),
         "original_lang": lang_attribute(practice.original_language),
         "translation_lang": lang_attribute(translation.language),
         "decision_form": decision_form,

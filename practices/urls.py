@@ -50,6 +50,9 @@ urlpatterns = [
     path("workspace/<str:iso2>/translations/<int:pk>/discard/", translation_views.translation_discard, name="translation_discard"),
     # Any delegate (and ITC) starts one from a published practice's page, public or in a workspace
     path("practices/<int:pk>/translate/", translation_views.translation_start, name="translation_start"),
+    # Any signed-in reader asks for a published practice in another working language, and may withdraw the request
+    path("practices/<int:pk>/ask-for-translation/", translation_views.translation_ask, name="translation_ask"),
+    path("practices/<int:pk>/ask-for-translation/withdraw/", translation_views.translation_ask_withdraw, name="translation_ask_withdraw"),
 ]
 
 urlpatterns += [
@@ -64,6 +67,7 @@ urlpatterns += [
     path("staff/reviews/<int:pk>/request-changes/", views.review_request_changes, name="review_request_changes"),
     path("staff/reviews/<int:pk>/reject/", views.review_reject, name="review_reject"),
     path("staff/translations/", translation_views.translation_queue, name="translation_queue"),
+    path("staff/translations/coverage/", translation_views.translation_coverage, name="translation_coverage"),
     path("staff/translations/<int:pk>/", translation_views.translation_review, name="translation_review"),
     path("staff/translations/<int:pk>/publish/", translation_views.translation_publish, name="translation_publish"),
     path(
@@ -82,6 +86,7 @@ urlpatterns += [
     path("practices/compare/", views.compare_practices, name="compare"),
     path("practices/<int:pk>/", views.practice_detail, name="practice_detail"),
     path("practices/<int:pk>/documents/<int:attachment_id>/", views.public_attachment_download, name="public_attachment"),
+    path("practices/<int:pk>/changes/", views.practice_changes, name="practice_changes"),
     # Open data: the browse page's results as files and feeds, and what they hold
     path("practices/export.csv", api.export_csv, name="export_csv"),
     path("practices/export.json", api.export_json, name="export_json"),
@@ -92,4 +97,5 @@ urlpatterns += [
     path("feeds/themes/<slug:slug>/", feeds.ThemeFeed(), name="feed_theme"),
     path("feeds/search/", feeds.SearchFeed(), name="feed_search"),
     path("open-data/", views.open_data, name="open_data"),
+    path("open-data/dataset/<str:name>", views.dataset_file, name="dataset_file"),
 ]

@@ -5,17 +5,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import urlencode
+from django.utils.http import http_date, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from countries import pagecache
 from countries import services as country_services
@@ -35,7 +36,7 @@ from countries.access import (
 from countries.decisions import Decision, Decisions, NoteForm, RejectForm, RequestChangesForm, flash, show_errors
 from countries.models import Country, Region
 
-from . import imports, opendata, search, services
+from . import dataset, imports, opendata, search, services
 from .attachments import download_response
 from .browse import browse_facets, selected_filters
 from .filters import SORTS, PracticeFilter
@@ -48,7 +49,7 @@ from .forms import (
     ReviewEmailsForm,
     TagsForm,
 )
-from .models import CoOwnership, ImportBatch, InstrumentType, Level, Practice, PracticeRevision, RevisionSave, TargetGroup, Theme
+from .models import PRIVATE_CONTENT_FIELDS, CoOwnership, ImportBatch, InstrumentType, Level, Practice, PracticeRevision, RevisionSave, TargetGroup, Theme
 from .published import practice_page_content, practices_to_compare
 from .reading import READING_LANGUAGES, Reading, lang_attribute, language_name, read_in
 
@@ -121,6 +122,9 @@ def practice_list(request, country, membership):
     return render(request, "practices/workspace_list.html", context)
 
 
+ANSWER_MAX_LENGTH = 4000
+
+
 def _save_from_form(request, form, revision, *, save=True):
     """Save the form into the revision; with "submit" pressed, send it for review too.
 
@@ -138,7 +142,9 @@ def _save_from_form(request, form, revision, *, save=True):
     if missing:
         messages.warning(request, _("Draft saved, but not submitted: complete the fields marked below."))
         return False
-    services.submit_revision(revision, by=request.user)
+    # The team's answer to ITC's comment, when it resubmits (the field shows with the comment).
+    answer = request.POST.get("answer", "").replace("\x00", "")[:ANSWER_MAX_LENGTH]
+    services.submit_revision(revision, by=request.user, answer=answer)
     messages.success(request, _("Submitted to ITC for review. Its status shows on this page."))
     return True
 
@@ -239,7 +245,8 @@ def _workspace_detail_page(request, country, membership, practice, attachment_fo
         "may_restore": services.PRACTICE_WORKFLOW.may(request.user, practice, "restore"),
         "may_leave": sharing is not None and may_leave(request.user, sharing),
         "co_owner_form": co_owner_form or CoOwnerForm(practice=practice),
-        "events": practice.events.select_related("actor", "revision", "saved_content"),
+        # Who asked for a translation is ITC's to see: the team sees how many (the Translations section).
+        "events": practice.events.exclude(action__in=services.ReviewEvent.READER_ACTIONS).select_related("actor", "revision", "saved_content", "translation"),
         "note_form": NoteForm(),
     }
     return render(request, "practices/workspace_detail.html", context, status=status)
@@ -633,19 +640,39 @@ def review_claim(request, pk):
     return redirect("practices:review", pk=revision.pk)
 
 
+def _since_the_request(revision, content):
+    """(the request for changes, the team's resubmission, what changed since) for a version resubmitted after a
+    request; (None, None, None) otherwise.
+
+    The text as it stood when the moderator asked is the last save made before the request."""
+    requested = revision.events.filter(action=services.ReviewEvent.Action.CHANGES_REQUESTED).select_related("actor").order_by("-id").first()
+    if requested is None or not revision.is_resubmission:
+        return None, None, None
+    before = revision.saves.filter(saved_at__lte=requested.created_at).order_by("-saved_at", "-id").first()
+    answer = revision.events.filter(action=services.ReviewEvent.Action.RESUBMITTED, pk__gt=requested.pk).order_by("-id").first()
+    return requested, answer, compare(services.normalise_content(before.content), content) if before is not None else None
+
+
 def _review_page(request, revision, forms=None, status=200, decision_form=None):
     practice = revision.practice
     published = practice.content_snapshot() if practice.status != Practice.Status.UNPUBLISHED else None
     content = services.normalise_content(revision.content)
+    requested, resubmitted, since_request = _since_the_request(revision, content)
     context = {
+        "requested": requested,
+        "resubmitted": resubmitted,
+        "since_request": since_request,
         "revision": revision,
         "practice": practice,
         "content": content,
         "readable": _readable(content),
         "changes": compare(published, content) if published is not None else None,
+        # The version's documents, openable here; those the published version did not have are marked new.
+        "documents": practice.files.filter(pk__in=content.get("attachments") or []).order_by("pk"),
+        "published_documents": set((published or {}).get("attachments") or []),
         "criteria": ACCEPTANCE_CRITERIA,
         "missing": services.missing_for_review(content),
-        "events": practice.events.select_related("actor", "revision", "saved_content"),
+        "events": practice.events.select_related("actor", "revision", "saved_content", "translation"),
         "tags_form": TagsForm(content=content),
         "decision_form": decision_form,
         **(forms or {}),
@@ -767,6 +794,10 @@ def _browse_content(request, language):
         "sorts": [(key, label) for key, label in SORTS.items() if key != "relevance" or words],
         "selected": selected_filters(filterset),
         "problems": problems,
+        # Past it, the downloads hold the first ones and point to the whole dataset.
+        "export_limit": opendata.EXPORT_LIMIT,
+        # Each practice's page leads back to these results.
+        "back": request.GET.urlencode(),
     }
     return {"html": render_to_string("practices/_browse.html", context, request=request), "words": words}
 
@@ -789,10 +820,62 @@ def practice_detail(request, pk):
     # The write-up keeps its own language, whatever the interface's: screen readers pronounce it right.
     context["content_lang"] = lang_attribute(reading.language)
     context["translate_into"] = _languages_to_translate(request.user, reading)
+    context["results_url"] = _results_url(request.GET.get("back", ""))
+    if "back" in request.GET:
+        # The same page for search engines, whichever results a reader came from.
+        kept = request.GET.copy()
+        del kept["back"]
+        context["canonical_url"] = request.build_absolute_uri(request.path + (f"?{kept.urlencode()}" if kept else ""))
     if "text" in request.GET:
         # Each language's alternate is the page its readers get, not this version of the text in their interface.
         context["language_alternates"] = [{"code": code, "url": translate_url(request.path, code)} for code, _name in settings.LANGUAGES]
     return render(request, "practices/practice_detail.html", context)
+
+
+def _results_url(back):
+    """The browse page with the query a reader came from (?back=…), rebuilt from its parameters; None without one."""
+    if not back or len(back) > 2000:
+        return None
+    parsed, query = QueryDict(back.replace("\x00", "")), QueryDict(mutable=True)
+    for key in parsed:
+        if key != "back":
+            query.setlist(key, parsed.getlist(key))
+    return reverse("practices:browse") + (f"?{query.urlencode()}" if query else "")
+
+
+@require_safe
+def practice_changes(request, pk):
+    """What changed in a published practice's original since an earlier published version (?since=N, by default
+    the one before): the page an outdated translation's readers are sent to. Only published versions are shown,
+    without the contact person."""
+    practice = get_object_or_404(Practice.objects.published().select_related("owner"), pk=pk)
+    versions = list(practice.revisions.filter(status=PracticeRevision.Status.APPROVED).order_by("-number"))
+    current, earlier = versions[0], versions[1:]
+    since, problem, status = None, "", 200
+    if not earlier:
+        problem = _("This practice has had a single published version so far: nothing has changed since.")
+    else:
+        wanted = request.GET.get("since", "")
+        by_number = {str(version.number): version for version in earlier}
+        since = by_number.get(wanted) if wanted else earlier[0]
+        if since is None:
+            problem, status = _("Choose one of the earlier published versions in the list below."), 404 if wanted.isdigit() else 200
+    changes = None
+    if since is not None:
+        older, newer = (services.normalise_content(version.content) for version in (since, current))
+        for field in PRIVATE_CONTENT_FIELDS:
+            older[field] = newer[field] = ""
+        changes = compare(older, newer)
+    context = {
+        "practice": practice,
+        "current": current,
+        "earlier": earlier,
+        "since": since,
+        "problem": problem,
+        "changes": changes,
+        "content_lang": lang_attribute(practice.original_language),
+    }
+    return render(request, "practices/practice_changes.html", context, status=status)
 
 
 def _languages_to_translate(user, reading):
@@ -984,8 +1067,9 @@ def compare_practices(request):
 
 
 def open_data(request):
-    """What the exports, feeds and API give, field by field; the licence; how to cite a practice."""
+    """What the whole dataset, the exports, feeds and API give, field by field; the licence; how to cite."""
     placeholders = {"country": _("<Country>"), "title": _("<Title>"), "year": _("<year published>"), "url": _("<address of the practice>")}
+    current = dataset.latest()
     context = {
         "fields": opendata.documented_fields(),
         "licence": opendata.LICENCE,
@@ -993,9 +1077,38 @@ def open_data(request):
         "export_limit": opendata.EXPORT_LIMIT,
         "separator": opendata.SEPARATOR.strip(),
         "citation_format": opendata.citation(**placeholders),
+        "dataset": current,
+        "dataset_files": dataset.files_of(current),
+        "dataset_tables": dataset.documented_tables(),
+        "dataset_interval": int(dataset.INTERVAL.total_seconds() // 60),
+        "dataset_citation": dataset.dataset_citation(
+            year=current["created_at"].year if current else timezone.now().year,
+            version=current["version"] if current else _("<version>"),
+            url=request.build_absolute_uri(opendata.stable_path("practices:open_data")),
+        ),
         # One example of each feed.
         "region": Region.objects.filter(level=Region.Level.REGION).order_by("name_en").first(),
         "country": Country.objects.participating().order_by("name_en").first() or Country.objects.order_by("name_en").first(),
         "theme": Theme.objects.first(),
     }
-    return render(request, "practices/open_data.html", context)
+    response = render(request, "practices/open_data.html", context)
+    # The task worker renews the files without a public change: the page, which gives their date and size, is not kept.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+def dataset_file(request, name):
+    """A file of the current whole dataset (practices.dataset), under an address that stays the same."""
+    current = dataset.latest()
+    described = dataset.FILE_NAMES.get(name)
+    if current is None or described is None or described.key not in current["files"]:
+        raise Http404
+    try:
+        handle = default_storage.open(current["files"][described.key]["path"], "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=dataset.download_name(described, current), content_type=described.media_type)
+    response["Last-Modified"] = http_date(current["created_at"].timestamp())
+    response["Cache-Control"] = "public, max-age=60"
+    return response

@@ -12,6 +12,7 @@ class SmeplatformConfig(AppConfig):
     def ready(self):
         # Imported here, where Django's app loading allows it: these modules import models.
         from countries import pagecache
+        from practices.dataset import regenerate_after_a_public_change
 
         from .middleware import renew_session_on_reauthentication, start_session_clock
         from .warm import warm_after_a_public_change
@@ -19,3 +20,5 @@ class SmeplatformConfig(AppConfig):
         user_logged_in.connect(start_session_clock, dispatch_uid="sme_start_session_clock")
         authentication_step_completed.connect(renew_session_on_reauthentication, dispatch_uid="sme_renew_session")
         pagecache.content_changed.connect(warm_after_a_public_change, dispatch_uid="sme_warm_public_memos")
+        # The whole open dataset, written again by the task worker a few minutes later (practices.dataset).
+        pagecache.content_changed.connect(regenerate_after_a_public_change, dispatch_uid="sme_regenerate_open_data")

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.db import connection
+from django.middleware.gzip import GZipMiddleware
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from psycopg.errors import QueryCanceled
 
 from countries.access import is_moderator
 
-from .views import API_PREFIX, DATABASE_UNAVAILABLE_ERRORS, service_unavailable
+from .views import API_PREFIX, DATABASE_UNAVAILABLE_ERRORS, page_not_found, service_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,40 @@ ENROLMENT_URL_NAMES = {
     "account_reauthenticate",
     "healthz",
 }
+
+
+# What is worth compressing: pages, data and feeds. Documents (PDF, Word, workbooks, images) and the
+# dataset's .gz files are compressed already, or gain too little for the work on large files.
+COMPRESSED_TYPES = ("text/", "application/json", "application/xml", "application/rss+xml", "application/atom+xml", "image/svg+xml")
+
+
+class CompressTextMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (random padding against BREACH), for text answers only."""
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if not content_type.startswith(COMPRESSED_TYPES):
+            return response
+        return super().process_response(request, response)
+
+
+class NotFoundPageMiddleware:
+    """With DEBUG on (bin/run), a page not found is the platform's own page, as in production, not Django's
+    technical page listing every address. With DEBUG off, handler404 gives it and this does nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404 and getattr(request, "resolver_match", None) is None:
+            return page_not_found(request)  # no address matched
+        return response
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None
 
 
 class StaffTwoFactorMiddleware:

@@ -142,6 +142,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages, JSON and CSV compressed for the browsers that accept it (a 72 KB page travels as about 10 KB);
+    # Django's GZip adds random bytes to each response against BREACH. Static files come compressed already.
+    "smeplatform.middleware.CompressTextMiddleware",
     "smeplatform.middleware.CrossOriginResourcePolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -160,6 +163,7 @@ MIDDLEWARE = [
     "smeplatform.middleware.SessionLifetimeMiddleware",
     "smeplatform.middleware.StaffTwoFactorMiddleware",
     "smeplatform.middleware.RememberLanguageMiddleware",
+    "smeplatform.middleware.NotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "smeplatform.urls"
@@ -333,6 +337,9 @@ SECURE_HSTS_PRELOAD = False
 # Preloading is a separate, hard-to-undo decision for the whole domain (submission to
 # hstspreload.org); until it is taken, `check --deploy` should not warn about it.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded SQLite of bin/run ignores the covering columns of PostgreSQL's indexes, as it should.
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 if env_bool("BEHIND_TLS_PROXY", not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Health checks from the proxy reach /healthz over plain HTTP on loopback.
@@ -424,6 +431,33 @@ SME_PDF_SCAN_BUDGET = env_int("PDF_SCAN_BUDGET_MB", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+
+# --- Machine translation: a first draft for translators (practices/machine.py), off unless an engine is named ---
+
+
+def machine_translation_from_env():
+    engine = env_str("MACHINE_TRANSLATION_ENGINE").strip().lower()
+    if not engine:
+        return None
+    if engine not in {"libretranslate", "deepl"}:
+        raise ImproperlyConfigured(f"MACHINE_TRANSLATION_ENGINE must be libretranslate or deepl, not {engine!r}.")
+    key = env_str("MACHINE_TRANSLATION_KEY")
+    # DeepL's free plan has its own address; its keys end in ":fx".
+    default_url = "" if engine == "libretranslate" else ("https://api-free.deepl.com" if key.endswith(":fx") else "https://api.deepl.com")
+    url = env_str("MACHINE_TRANSLATION_URL", default_url).strip()
+    if urlsplit(url).scheme not in {"http", "https"} or not urlsplit(url).hostname:
+        raise ImproperlyConfigured(f"MACHINE_TRANSLATION_URL must be an http(s) address of the {engine} server, not {url!r}.")
+    if engine == "deepl" and not key:
+        raise ImproperlyConfigured("MACHINE_TRANSLATION_KEY must hold the DeepL API key.")
+    timeout = env_int("MACHINE_TRANSLATION_TIMEOUT", 10)
+    # A translator's request waits for the engine, up to twice this: within gunicorn's 30 s worker timeout.
+    if not 1 <= timeout <= 14:
+        raise ImproperlyConfigured("MACHINE_TRANSLATION_TIMEOUT must be between 1 and 14 seconds.")
+    return {"ENGINE": engine, "URL": url, "KEY": key, "TIMEOUT": timeout}
+
+
+MACHINE_TRANSLATION = machine_translation_from_env()
+
 # --- E-mail ---
 # With EMAIL_HOST set, mail goes out by SMTP; otherwise it is printed to the console.
 
@@ -445,6 +479,8 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SME Platform <no-reply@smeplatform.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The ITC team's address that the contact, privacy and accessibility pages give (DEFAULT_FROM_EMAIL is a no-reply).
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "sme-platform@intracen.example")
 ADMINS = env_list("ADMINS_EMAILS")
 # Links in e-mails point here (no request is at hand when a worker sends them).
 SITE_URL = env_str("SITE_URL", f"{ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{ALLOWED_HOSTS[0]}" + (":8000" if DEBUG else "")).rstrip("/")
@@ -467,7 +503,15 @@ except KeyError:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {"level": "ERROR", "filters": ["require_debug_false"], "class": "django.utils.log.AdminEmailHandler"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's own console handler (with DEBUG on) would print each line a second time beside the root's.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+    },
 }

@@ -1,11 +1,13 @@
 """The public pages search engines should find, each in every language with its alternates."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 
 from countries.models import Country, Region
 from meetings.models import CallToAction, Meeting
-from practices.models import Practice
+from practices.models import Practice, PracticeTranslation
 
 
 class MultilingualSitemap(Sitemap):
@@ -16,9 +18,13 @@ class MultilingualSitemap(Sitemap):
     x_default = True
 
 
+# The pages the footer links, on every page.
+FOOTER_PAGES = ["about", "accessibility", "privacy", "terms", "contact"]
+
+
 class PageSitemap(MultilingualSitemap):
     def items(self):
-        pages = ["home", "practices:browse", "countries:region_map", "practices:open_data", "meetings:meeting_list"]
+        pages = ["home", "practices:browse", "countries:region_map", "practices:open_data", "meetings:meeting_list", *FOOTER_PAGES]
         # The Call to Action page exists once the Call to Action is recorded.
         return pages + ["meetings:call_to_action"] if CallToAction.objects.exists() else pages
 
@@ -51,14 +57,23 @@ class MeetingSitemap(MultilingualSitemap):
 
 
 class PracticeSitemap(MultilingualSitemap):
+    # Each language's page of a practice gives its translation into that language once ITC publishes one:
+    # the page changed then too.
     def items(self):
-        return Practice.objects.published().order_by("pk").only("pk", "published_at")
+        translated = PracticeTranslation.objects.public().filter(practice=OuterRef("pk")).order_by().values("practice")
+        last_translated = Subquery(translated.annotate(last=Max("decided_at")).values("last"))
+        return (
+            Practice.objects.published()
+            .annotate(changed_at=Greatest("published_at", Coalesce(last_translated, "published_at")))
+            .order_by("pk")
+            .only("pk")
+        )
 
     def location(self, practice):
         return reverse("practices:practice_detail", kwargs={"pk": practice.pk})
 
     def lastmod(self, practice):
-        return practice.published_at
+        return practice.changed_at
 
 
 SITEMAPS = {"pages": PageSitemap, "meetings": MeetingSitemap, "regions": RegionSitemap, "countries": CountrySitemap, "practices": PracticeSitemap}

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # For search engines: one address each, whatever the language.
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # The read-only JSON API: one address whatever the language.
     path("api/", include("practices.api_urls")),
@@ -25,6 +26,12 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    # The footer's pages.
+    path("about/", views.about, name="about"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("terms/", views.terms, name="terms"),
+    path("contact/", views.contact, name="contact"),
     path("accounts/", include("allauth.urls")),
     path("", include("countries.urls")),
     path("", include("practices.urls")),

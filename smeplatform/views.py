@@ -1,10 +1,14 @@
 import sys
+from datetime import date
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
@@ -13,8 +17,10 @@ from psycopg_pool import PoolTimeout
 
 from countries import pagecache
 from meetings.models import CallToAction, Endorsement, Meeting
+from practices import opendata
 from practices.figures import public_figures
 from practices.models import Practice
+from practices.views import ACCEPTANCE_CRITERIA
 
 LATEST_PRACTICES = 6
 
@@ -43,6 +49,53 @@ def home(request):
     return render(request, "home.html", context)
 
 
+# --- The footer's pages: what the platform is, and what an official service owes its users ---
+
+# The day each statement was last reviewed, said on the page: change it with the text, never from today's date.
+ACCESSIBILITY_STATEMENT_REVIEWED_ON = date(2026, 12, 7)
+PRIVACY_NOTICE_REVIEWED_ON = date(2026, 12, 7)
+TERMS_REVIEWED_ON = date(2026, 12, 7)
+
+
+def about(request):
+    return render(request, "pages/about.html", {"criteria": ACCEPTANCE_CRITERIA, "contact_email": settings.CONTACT_EMAIL})
+
+
+def accessibility(request):
+    context = {"reviewed_on": ACCESSIBILITY_STATEMENT_REVIEWED_ON, "contact_email": settings.CONTACT_EMAIL}
+    return render(request, "pages/accessibility.html", context)
+
+
+def privacy(request):
+    context = {
+        "reviewed_on": PRIVACY_NOTICE_REVIEWED_ON,
+        "contact_email": settings.CONTACT_EMAIL,
+        # What the notice says about cookies and how long things are kept comes from the settings that decide it.
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "csrf_days": settings.CSRF_COOKIE_AGE // 86400,
+        "messages_cookie": CookieStorage.cookie_name,
+        "session_hours": settings.SESSION_COOKIE_AGE // 3600,
+        "idle_hours": settings.SME_SESSION_IDLE_TIMEOUT // 3600,
+        "invitation_days": settings.SME_INVITATION_MAX_AGE.days,
+    }
+    return render(request, "pages/privacy.html", context)
+
+
+def terms(request):
+    context = {
+        "reviewed_on": TERMS_REVIEWED_ON,
+        "contact_email": settings.CONTACT_EMAIL,
+        "licence": opendata.LICENCE,
+        "licence_url": opendata.LICENCE_URL,
+    }
+    return render(request, "pages/terms.html", context)
+
+
+def contact(request):
+    return render(request, "pages/contact.html", {"contact_email": settings.CONTACT_EMAIL})
+
+
 # What crawlers should leave alone: the sign-in, the workspaces and the staff pages, in every language.
 ROBOTS_DISALLOW = ("/admin/", "/*/accounts/", "/*/workspace/", "/*/staff/", "/*/invitations/")
 
@@ -51,6 +104,13 @@ def robots_txt(request):
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "Allow: /", ""]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and tools ask for by name: the platform's emblem, under its hashed static name."""
+    response = HttpResponseRedirect(static("img/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"  # not permanent: the hashed name changes with the file
+    return response
 
 
 # The database is down, restarting, out of connections, or cancelled a query that ran past

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from countries import pagecache
 from countries.models import MODERATORS_GROUP, Country, Membership, User
 from practices.models import RevisionSave
+from smeplatform import settings as project_settings
 from smeplatform.warm import warm_after_a_public_change
 
 PASSWORD = "correct-horse-battery-staple"
@@ -63,8 +64,12 @@ def _changes_committed(**kwargs):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, request, django_db_blocker):
+def _test_settings(settings, request, django_db_blocker, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Stored files (documents, the open dataset that load_demo writes) go to a folder of the test's own,
+    # never to the checkout's media/; unless a module's shared world set its own folder (test_idor).
+    if str(settings.MEDIA_ROOT) == str(project_settings.MEDIA_ROOT):
+        settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from countries.models import Country
+from meetings import services as meeting_services
+from meetings.models import CallToAction, Meeting
 from practices import services
 from practices.models import Practice
-from tests.factories import PracticeFactory, publish_practice
+from tests.factories import MeetingFactory, PracticeFactory, publish_practice
 
 
 def country(iso2):
@@ -54,6 +56,7 @@ def test_figures_count_only_published_practices_and_their_countries(client, foca
     # Kenya (owner) and Colombia (co-owner), in Africa and the Americas: not Senegal, Peru or France.
     assert (context["countries_covered"], context["regions_covered"]) == (2, 2)
     page = response.content.decode()
+    assert "<div><dt>Countries with an account on the platform</dt><dd>2</dd></div>" in page
     assert "<div><dt>Published practices</dt><dd>2</dd></div>" in page
     assert "<div><dt>Countries with a published practice</dt><dd>2</dd></div>" in page
     assert "<div><dt>Regions with a published practice</dt><dd>2</dd></div>" in page
@@ -124,12 +127,57 @@ def test_home_reads_a_constant_number_of_queries(client, country_a, country_b, m
     assert len(response.context["latest"]) == 6
 
 
-def test_home_shows_the_next_public_meeting_and_the_call_to_action_endorsements(client, db):
+def test_home_shows_the_next_public_meeting_and_the_call_to_action_endorsements(client, db, settings, tmp_path):
     from django.core.management import call_command
 
+    settings.MEDIA_ROOT = tmp_path  # the demo writes the open dataset's files
     call_command("load_demo", allow_production=True)
     page = client.get("/en/").content.decode()
-    # The next public meeting: the April technical meeting of the demo, marked as a date to be confirmed.
-    assert "Technical meeting of officials, April" in page and "Date to be confirmed" in page
-    assert "Countries that endorsed the Call to Action" in page and "<dd>60</dd>" in page
-    assert "4 endorsing countries are listed on the platform so far." in page
+    # The next public meeting: the demo's second Ministerial Meeting (its April technical meeting, of 2026,
+    # is past), marked as sample data as the meetings list marks it, its kind not repeated after a title that says it.
+    next_meeting = section(page, "next-meeting-title")
+    assert "Second Global SME Ministerial Meeting" in next_meeting and "Sample data" in next_meeting
+    assert next_meeting.count("Ministerial") == 1
+    assert "Date to be confirmed" not in page
+    assert "<div><dt>Countries that endorsed the Call to Action (official record)</dt><dd>60</dd></div>" in page
+    assert f'60 countries endorsed the Call to Action, according to the official record; <a href="{reverse("meetings:call_to_action")}">16 are listed</a> on the platform so far, confirmed by ITC.' in page
+
+
+def section(page, title_id):
+    """The home page's section headed by the h2 of this id."""
+    start = page.index(f'<section aria-labelledby="{title_id}">')
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_figures_say_which_countries_they_count_and_why_they_differ(client, focal_a, focal_b, moderator):
+    # Kenya and Colombia hold accounts; Uganda, which has none, endorsed the Call to Action.
+    call = CallToAction.objects.create(slug="cta", title="Call to Action", text="The text.", adopted_on="2025-07-24", endorsements_recorded_elsewhere=60)
+    meeting_services.record_endorsement(call, country=country("UG"), by=moderator)
+    figures = section(client.get(reverse("home")).content.decode(), "figures-title")
+    assert "<div><dt>Countries with an account on the platform</dt><dd>2</dd></div>" in figures
+    assert "<div><dt>Countries that endorsed the Call to Action (official record)</dt><dd>60</dd></div>" in figures
+    call_url = reverse("meetings:call_to_action")
+    assert f'60 countries endorsed the Call to Action, according to the official record; <a href="{call_url}">1 is listed</a> on the platform so far, confirmed by ITC.' in figures
+    assert "Endorsing the Call to Action and having an account on the platform are separate steps" in figures
+
+
+def test_without_an_official_count_the_home_page_gives_the_listed_endorsements_alone(client, country_a, moderator):
+    call = CallToAction.objects.create(slug="cta", title="Call to Action", text="The text.", adopted_on="2025-07-24")
+    for iso2 in ("UG", "KE"):
+        meeting_services.record_endorsement(call, country=country(iso2), by=moderator)
+    figures = section(client.get(reverse("home")).content.decode(), "figures-title")
+    assert "(official record)" not in figures
+    assert f'<a href="{reverse("meetings:call_to_action")}">2 countries</a> that endorsed the Call to Action are listed on the platform so far, confirmed by ITC.' in figures
+
+
+@pytest.mark.parametrize("is_sample", [True, False])
+def test_the_next_meeting_gives_its_format_place_and_time_once(client, moderator, is_sample):
+    meeting = MeetingFactory(by=moderator, published=True, title="Technical meeting of officials, April", kind=Meeting.Kind.TECHNICAL)
+    Meeting.objects.filter(pk=meeting.pk).update(is_sample=is_sample)
+    next_meeting = section(client.get(reverse("home")).content.decode(), "next-meeting-title")
+    assert f'<a href="{reverse("meetings:meeting_detail", args=[meeting.slug])}">Technical meeting of officials, April</a>' in next_meeting
+    assert next_meeting.count("Technical meeting of officials") == 1
+    assert "Hybrid, Nairobi, KICC" in next_meeting
+    assert next_meeting.count("<time ") == 2  # start and end, on the meeting's clock
+    assert ("Sample data" in next_meeting) is is_sample
+    assert "to be confirmed" not in next_meeting

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from countries.models import Country, Region
 from practices import services
-from practices.models import Practice
+from practices.models import Practice, PracticeTranslation
 from tests.factories import PracticeFactory, publish_practice
 
 SITE = "http://testserver"
@@ -141,7 +141,7 @@ def sitemap_entries(client):
 
 def test_the_sitemap_lists_the_public_pages_in_every_language(client, public_and_hidden):
     guarantee, desk = public_and_hidden["guarantee"], public_and_hidden["desk"]
-    paths = ["/", "/practices/", "/regions/", "/open-data/", "/meetings/", "/countries/CO/", "/countries/KE/", f"/practices/{guarantee.pk}/", f"/practices/{desk.pk}/"]
+    paths = ["/", "/practices/", "/regions/", "/open-data/", "/meetings/", "/about/", "/accessibility/", "/privacy/", "/terms/", "/contact/", "/countries/CO/", "/countries/KE/", f"/practices/{guarantee.pk}/", f"/practices/{desk.pk}/"]
     paths += [f"/regions/{slug}/" for slug in Region.objects.values_list("slug", flat=True)]
     expected = {f"{SITE}/{language}{path}" for path in paths for language in ("en", "fr", "es")}
     assert set(sitemap_entries(client)) == expected
@@ -164,6 +164,18 @@ def test_the_sitemap_dates_a_practice_by_its_last_publication(client, public_and
     assert "<lastmod>2025-07-14</lastmod>" in entries[f"{SITE}/es/practices/{desk.pk}/"]
 
 
+def test_the_sitemap_dates_a_practice_by_its_last_published_translation_too(client, public_and_hidden, focal_b, moderator):
+    desk = public_and_hidden["desk"]
+    translation = services.start_translation(desk, by=focal_b, language="fr")
+    services.save_translation(translation, by=focal_b, text={"title": "Guichet colombien", "summary": "Un guichet.", "description": "Un guichet."})
+    services.submit_translation(translation, by=focal_b)
+    # In review: the practice's pages are unchanged.
+    assert "<lastmod>2025-07-14</lastmod>" in sitemap_entries(client)[f"{SITE}/fr/practices/{desk.pk}/"]
+    services.publish_translation(translation, by=moderator)
+    PracticeTranslation.objects.filter(pk=translation.pk).update(decided_at=datetime(2025, 9, 2, 10, tzinfo=timezone.utc))
+    assert "<lastmod>2025-09-02</lastmod>" in sitemap_entries(client)[f"{SITE}/fr/practices/{desk.pk}/"]
+
+
 def test_the_sitemap_lists_nothing_unpublished(client, public_and_hidden):
     locations = set(sitemap_entries(client))
     for practice in public_and_hidden["hidden"]:
@@ -180,7 +192,7 @@ def test_the_sitemap_reads_a_constant_number_of_queries(client, country_a, count
     for number in range(10):
         publish_practice(country_b, by=moderator, moderator=moderator, title=f"Practice {number}")
     with django_assert_max_num_queries(6):
-        assert len(sitemap_entries(client)) == 3 * (5 + Region.objects.count() + 2 + 11)
+        assert len(sitemap_entries(client)) == 3 * (5 + 5 + Region.objects.count() + 2 + 11)
 
 
 def test_the_sitemap_and_robots_have_one_address_whatever_the_language(client, db):
@@ -215,8 +227,8 @@ def test_the_sitemap_lists_public_meetings_and_the_call_to_action_once_recorded(
 
     assert "/en/call-to-action/" not in sitemap_entries(client)
     call_command("load_demo", allow_production=True)
-    Meeting.objects.filter(slug="technical-meeting-2027-04").update(is_published=False)
+    Meeting.objects.filter(slug="technical-meeting-2026-04").update(is_published=False)
     entries = sitemap_entries(client)
     assert f"{SITE}/en/call-to-action/" in entries
     assert f"{SITE}/fr/meetings/global-sme-ministerial-meeting-2025/" in entries
-    assert f"{SITE}/en/meetings/technical-meeting-2027-04/" not in entries
+    assert f"{SITE}/en/meetings/technical-meeting-2026-04/" not in entries

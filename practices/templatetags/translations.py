@@ -1,14 +1,16 @@
-"""{% practice_translations practice country %} and {% translations_waiting as … %}: translations on pages that are not theirs.
+"""{% practice_translations practice country %}, {% translations_waiting as … %} and {% ask_for_translation reading %}:
+translations on pages that are not theirs.
 
 The workspace page of a practice lists its translations and offers to start one; the staff
-dashboard counts those waiting for review. Both views belong to others: the tags bring what
-they need (practices/translation_views.py).
+dashboard counts those waiting for review; the public practice page lets a signed-in reader ask
+for it in another language. These views belong to others: the tags bring what they need
+(practices/translation_views.py).
 """
 
 from django import template
 
 from practices.models import PracticeTranslation
-from practices.translation_views import workspace_section
+from practices.translation_views import asking_for_translation, workspace_section
 
 register = template.Library()
 
@@ -22,3 +24,10 @@ def practice_translations(context, practice, country):
 def translations_waiting():
     """How many translations wait for ITC's review."""
     return PracticeTranslation.objects.filter(status__in=PracticeTranslation.IN_REVIEW_STATUSES).count()
+
+
+@register.inclusion_tag("practices/translations/_ask.html", takes_context=True)
+def ask_for_translation(context, reading):
+    """The practice page's requests for a translation, for a signed-in reader (outside the page's kept fragment)."""
+    languages = asking_for_translation(context["request"].user, reading)
+    return {"practice": reading.practice, "languages": languages, "csrf_token": context.get("csrf_token")}

@@ -49,7 +49,7 @@ def test_with_javascript_a_filter_updates_the_results_in_place_and_the_address(t
     expect(tab.page.locator("#f-theme-access-to-finance")).to_be_focused()
     assert sorted(result_titles(tab)) == ["Credit guarantee for small firms", "Fondo para pequeñas empresas rurales"]
     tab.page.get_by_label("Search for words").fill("campo")
-    tab.page.get_by_role("button", name="Search", exact=True).click()
+    tab.page.get_by_role("main").get_by_role("button", name="Search", exact=True).click()
     expect(tab.page.locator("#result-count")).to_have_text("1 practice")
     expect(tab.page.locator(".snippet mark").first).to_have_text("campo")
     # Back goes to the previous selection.
@@ -102,7 +102,7 @@ def test_a_visitor_goes_from_the_map_to_a_comparison_and_takes_the_data_away(tab
     tab.page.locator("#f-theme-access-to-finance").check()
     expect(tab.page.locator("#result-count")).to_have_text("2 practices")
     tab.page.get_by_label("Search for words").fill("loans")
-    tab.page.get_by_role("button", name="Search", exact=True).click()
+    tab.page.get_by_role("main").get_by_role("button", name="Search", exact=True).click()
     expect(tab.page.locator("#result-count")).to_have_text("2 practices")
     findings += tab.audit("narrowed and searched")
     tab.page.get_by_role("link", name="Women's credit line").click()

@@ -29,6 +29,12 @@ def test_public_pages_are_accessible_and_respect_the_csp(tab, language, known_in
         f"/{language}/",
         f"/{language}/countries/",
         f"/{language}/countries/KE/",
+        # The footer's pages.
+        f"/{language}/about/",
+        f"/{language}/accessibility/",
+        f"/{language}/privacy/",
+        f"/{language}/terms/",
+        f"/{language}/contact/",
         f"/{language}/accounts/login/",
         f"/{language}/accounts/password/reset/",
         f"/{language}/accounts/signup/",

@@ -63,6 +63,59 @@ def test_focal_point_hands_the_role_over(client, focal_a, contributor_a):
     assert client.get(reverse("countries:profile_edit", kwargs={"iso2": "KE"})).status_code == 403
 
 
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.mark.parametrize(
+    "member, role, said",
+    [
+        ("contributor_a", "focal_point", "Collins Contributor is now a focal point."),
+        ("second_focal_a", "contributor", "Faith Second is now a contributor."),
+    ],
+)
+def test_a_role_change_says_the_new_role(request, client, focal_a, member, role, said):
+    member = request.getfixturevalue(member)
+    client.force_login(focal_a)
+    response = client.post(url("change_role", member.membership), {"role": role}, follow=True)
+    assert messages_of(response) == [said]
+    assert Membership.objects.get(user=member).role == role
+
+
+def test_choosing_the_role_a_member_has_says_so_and_records_nothing(client, focal_a, contributor_a):
+    client.force_login(focal_a)
+    response = client.post(url("change_role", contributor_a.membership), {"role": "contributor"}, follow=True)
+    assert messages_of(response) == ["Collins Contributor is already a contributor."]
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.MEMBER_ROLE_CHANGED).exists()
+
+
+@pytest.fixture
+def second_focal_a(country_a, focal_a):
+    # A second focal point of country A.
+    return make_member(country_a, "second.focal.a@example.org", Membership.Role.FOCAL_POINT, "Faith Second")
+
+
+def test_the_hand_over_is_offered_only_to_members_who_are_not_focal_points(client, focal_a, contributor_a, second_focal_a):
+    client.force_login(focal_a)
+    page = client.get(reverse("countries:team", kwargs={"iso2": "KE"})).content.decode()
+    assert f'action="{url("hand_over", contributor_a.membership)}"' in page
+    assert "Hand the focal-point role to Collins Contributor" in page
+    for focal_point in (focal_a, second_focal_a):
+        assert f'action="{url("hand_over", focal_point.membership)}"' not in page
+    assert "Hand the focal-point role to Faith Second" not in page
+
+
+def test_handing_the_role_to_a_focal_point_is_refused(client, focal_a, second_focal_a):
+    client.force_login(focal_a)
+    response = client.post(url("hand_over", second_focal_a.membership), follow=True)
+    assert messages_of(response) == ["Faith Second is already a focal point."]
+    # Nothing changed: the giver did not quietly step down.
+    assert {m.user_id: m.role for m in Membership.objects.filter(country=focal_a.membership.country)} == {
+        focal_a.pk: "focal_point", second_focal_a.pk: "focal_point"
+    }
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.FOCAL_POINT_HANDED_OVER).exists()
+
+
 def test_removed_member_loses_access_on_next_request(client, focal_a, contributor_a):
     other = client.__class__()
     other.force_login(contributor_a)

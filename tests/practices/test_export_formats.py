@@ -108,10 +108,15 @@ def test_the_workbook_gives_the_csv_rows_for_the_same_query(client, catalogue, h
     assert [{column: opendata._guarded(text) for column, text in row.items()} for row in in_workbook] == in_csv
 
 
-def test_the_workbook_stops_at_the_export_limit(client, catalogue, monkeypatch):  # noqa: F811
+def test_the_workbook_stops_at_the_export_limit_and_says_so_in_its_last_row(client, catalogue, monkeypatch):  # noqa: F811
     monkeypatch.setattr(opendata, "EXPORT_LIMIT", 2)
-    titles = [row["title"] for row in workbook_rows(client.get(XLSX_URL, {"sort": "title"}))]
-    assert titles == [row["title"] for row in csv_rows(client.get(CSV_URL, {"sort": "title"}))] and len(titles) == 2
+    response = client.get(XLSX_URL, {"sort": "title"})
+    *rows, note = workbook_rows(response)
+    *in_csv, csv_note = csv_rows(client.get(CSV_URL, {"sort": "title"}))
+    assert [row["title"] for row in rows] == [row["title"] for row in in_csv] and len(rows) == 2
+    assert note["id"] == csv_note["id"] and note["id"].startswith("# This file holds the first 2 of the 3 practices")
+    assert [value for value in note.values() if value] == [note["id"]]
+    assert response["X-Total-Count"] == "3" and response["Link"] == '<http://testserver/open-data/#dataset>; rel="related"'
 
 
 def test_the_workbook_gives_nothing_unpublished(client, hidden):

@@ -1,5 +1,7 @@
 """ITC moderation through HTTP, and what the public sees."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -344,3 +346,86 @@ def test_a_discarded_draft_is_not_brought_back_over_an_open_version(client, mode
     second.refresh_from_db()
     third.refresh_from_db()
     assert (second.status, third.status) == ("discarded", "draft")
+
+
+def test_the_review_page_lists_the_versions_documents_openable_and_marks_the_new_ones(
+    client, moderator, country_a, contributor_a, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    practice, first = services.create_practice(country_a, by=contributor_a, content=CONTENT)
+    report = services.add_attachment(first, by=contributor_a, upload=SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n"), title="Evaluation report")
+    services.submit_revision(first, by=contributor_a)
+    services.publish_revision(first, by=moderator)
+    revision = services.start_revision(practice, by=contributor_a)
+    annex = services.add_attachment(revision, by=contributor_a, upload=SimpleUploadedFile("annex.pdf", b"%PDF-1.4\n%%EOF\n"), title="Annex")
+    services.submit_revision(revision, by=contributor_a)
+    client.force_login(moderator)
+    html = client.get(reverse("practices:review", kwargs={"pk": revision.pk})).content.decode()
+    documents = re.search(r'<section aria-labelledby="documents-title">(.*?)</section>', html, re.S).group(1)
+    for document in (report, annex):
+        link = reverse("practices:attachment_download", kwargs={"iso2": "KE", "pk": practice.pk, "attachment_id": document.pk})
+        assert f'href="{link}"' in documents
+        assert client.get(link).status_code == 200  # the moderator opens it from here
+    assert documents.count("new in this version") == 1
+    assert re.search(r"Annex</a>.*?new in this version", documents, re.S)
+
+
+def test_a_resubmission_shows_what_changed_since_the_moderators_request_beside_the_full_diff(client, moderator, in_review, contributor_a):
+    services.publish_revision(in_review, by=moderator)
+    revision = services.start_revision(in_review.practice, by=contributor_a)
+    services.save_revision(revision, by=contributor_a, changes={**revision.content, "summary": "Sixty per cent guaranteed."})
+    services.submit_revision(revision, by=contributor_a)
+    services.request_changes(revision, by=moderator, comment="Say since when the guarantee applies.")
+    revision.refresh_from_db()
+    services.save_revision(revision, by=contributor_a, changes={**revision.content, "description": "Since 2021 the fund covers 60 % of the loan."})
+    services.submit_revision(revision, by=contributor_a)
+
+    client.force_login(moderator)
+    html = client.get(reverse("practices:review", kwargs={"pk": revision.pk})).content.decode()
+    since = re.search(r'<section aria-labelledby="since-request-title">(.*?)</section>', html, re.S).group(1)
+    assert "Say since when the guarantee applies." in since
+    # Only what the team changed after the request: the description, not the summary changed before it.
+    assert "<h3>Description</h3>" in since and "2021" in since
+    assert "Sixty" not in since and "<h3>Summary</h3>" not in since
+    # The full comparison with the published version is still there, with both changes.
+    full = re.search(r'<section aria-labelledby="diff-title">(.*?)</section>', html, re.S).group(1)
+    assert "Sixty" in full and "2021" in full
+
+
+def test_a_first_submission_has_no_changes_since_a_request(client, moderator, in_review):
+    client.force_login(moderator)
+    html = client.get(reverse("practices:review", kwargs={"pk": in_review.pk})).content.decode()
+    assert "since-request-title" not in html
+
+
+def test_the_team_answers_the_moderators_comment_when_it_resubmits_and_the_moderator_reads_it(client, moderator, in_review, contributor_a):
+    from tests.conftest import edit_base
+
+    services.request_changes(in_review, by=moderator, comment="Say since when the guarantee applies.")
+    practice = in_review.practice
+    client.force_login(contributor_a)
+    edit = reverse("practices:practice_edit", kwargs={"iso2": "KE", "pk": practice.pk})
+    page = client.get(edit).content.decode()
+    assert 'name="answer"' in page  # offered with the comment
+    form = {**CONTENT, "original_language": "en", "base": edit_base(practice), "submit": ""}
+    form["description"] = "Since 2021 the fund covers 50 % of the loan."
+    response = client.post(edit, {**form, "answer": "We added the start year (2021).\x00"})
+    assert response.status_code == 302
+    in_review.refresh_from_db()
+    assert in_review.is_resubmission
+    event = in_review.events.get(action=services.ReviewEvent.Action.RESUBMITTED)
+    assert event.note == "We added the start year (2021)."
+
+    client.force_login(moderator)
+    html = client.get(reverse("practices:review", kwargs={"pk": in_review.pk})).content.decode()
+    since = re.search(r'<section aria-labelledby="since-request-title">(.*?)</section>', html, re.S).group(1)
+    assert "We added the start year (2021)." in since and "Collins Contributor" in since
+
+
+def test_a_first_submission_offers_no_answer_field(client, country_a, contributor_a):
+    practice, _revision = services.create_practice(country_a, by=contributor_a, content=CONTENT)
+    client.force_login(contributor_a)
+    page = client.get(reverse("practices:practice_edit", kwargs={"iso2": "KE", "pk": practice.pk})).content.decode()
+    assert 'name="answer"' not in page

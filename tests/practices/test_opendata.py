@@ -283,10 +283,33 @@ def test_exports_give_what_the_browse_page_shows_in_its_order(client, catalogue,
     assert [record["title"] for record in json_export(client.get(JSON_URL, query))["results"]] == shown
 
 
-def test_exports_stop_at_their_limit(client, catalogue, monkeypatch):  # noqa: F811
+WHOLE_DATASET = "http://testserver/open-data/#dataset"
+
+
+def test_exports_stop_at_their_limit_and_say_so_pointing_to_the_whole_dataset(client, catalogue, monkeypatch):  # noqa: F811
     monkeypatch.setattr(opendata, "EXPORT_LIMIT", 2)
-    assert len(csv_rows(client.get(CSV_URL, {"sort": "title"}))) == 2
-    assert [record["title"] for record in json_export(client.get(JSON_URL, {"sort": "title"}))["results"]] == PUBLISHED[:2]
+    response = client.get(CSV_URL, {"sort": "title"})
+    *rows, note = csv_rows(response)
+    assert [row["title"] for row in rows] == PUBLISHED[:2]
+    # The last line is a comment: one cell (no comma), read as such by CSV on the Web and pandas (comment="#").
+    assert list(note.values())[1:] == [None] * (len(opendata.CSV_COLUMNS) - 1)
+    assert note["id"] == f"# This file holds the first 2 of the 3 practices selected: a file holds at most 2. Every published practice is in the whole dataset: {WHOLE_DATASET}"
+    assert response["X-Total-Count"] == "3" and response["Link"] == f'<{WHOLE_DATASET}>; rel="related"'
+    response = client.get(JSON_URL, {"sort": "title"})
+    exported = json_export(response)
+    assert [record["title"] for record in exported["results"]] == PUBLISHED[:2]
+    assert (exported["count"], exported["total"], exported["complete"], exported["whole_dataset"]) == (2, 3, False, WHOLE_DATASET)
+    assert exported["note"] == note["id"].removeprefix("# ")
+    assert response["X-Total-Count"] == "3" and response["Link"] == f'<{WHOLE_DATASET}>; rel="related"'
+
+
+def test_an_export_within_the_limit_is_complete_and_says_nothing_more(client, catalogue, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(opendata, "EXPORT_LIMIT", 3)
+    response = client.get(CSV_URL, {"sort": "title"})
+    assert [row["title"] for row in csv_rows(response)] == PUBLISHED
+    assert response["X-Total-Count"] == "3" and "Link" not in response
+    exported = json_export(client.get(JSON_URL, {"sort": "title"}))
+    assert (exported["count"], exported["total"], exported["complete"]) == (3, 3, True) and "note" not in exported
 
 
 def test_exports_read_in_batches(client, catalogue, monkeypatch):  # noqa: F811

@@ -439,3 +439,52 @@ def test_translated_pages_read_at_most_five_queries_once_the_data_cache_is_warm(
         assert client.get(path).status_code == 200, path  # warms the data cache
         with django_assert_max_num_queries(PUBLIC_MAX_QUERIES, info=path):
             assert client.get(path).status_code == 200
+
+
+# --- What changed in the original, for the readers of an outdated translation ---
+
+
+def publish_new_version(practice, *, by, moderator, **changes):
+    revision = services.start_revision(practice, by=by)
+    services.save_revision(revision, by=by, changes={**revision.content, **changes})
+    services.submit_revision(revision, by=by)
+    services.publish_revision(revision, by=moderator)
+    return revision
+
+
+def test_an_outdated_translation_links_to_what_changed_in_the_original_and_only_the_public_text_shows(
+    client, practice, french, contributor_a, moderator
+):
+    publish_new_version(
+        practice, by=contributor_a, moderator=moderator, summary="Guarantees for SME loans, now up to 80%.",
+        contact_name="Wanjiru Private", contact_email="wanjiru.private@example.org",
+    )
+    # A third version, still a draft: never compared in public.
+    draft = services.start_revision(practice, by=contributor_a)
+    services.save_revision(draft, by=contributor_a, changes={**draft.content, "summary": "Draft words never published."})
+
+    html = client.get(page_url(practice)).content.decode()
+    outdated = re.search(r'<p class="translation-outdated">(.*?)</p>', html, re.S).group(1)
+    link = re.search(r'href="([^"]*/changes/[^"]*)"', outdated).group(1)
+    assert link == f"/fr/practices/{practice.pk}/changes/?since=1"
+
+    page = client.get(link)
+    assert page.status_code == 200
+    changes = page.content.decode()
+    assert "<ins><span" in changes and "80%" in changes.split("<ins>", 1)[1]
+    assert '<p class="diff" lang="en">' in changes
+    for private in ("Wanjiru", "wanjiru.private@example.org", "Draft words never published"):
+        assert private not in changes
+    # Only published versions can be chosen: version 3 is a draft.
+    assert re.findall(r'<option value="(\d+)"', changes) == ["1"]
+    assert client.get(f"/fr/practices/{practice.pk}/changes/", {"since": "3"}).status_code == 404
+    assert client.get(f"/fr/practices/{practice.pk}/changes/", {"since": "2"}).status_code == 404  # the current one
+    assert client.get(f"/fr/practices/{practice.pk}/changes/", {"since": "x\x00"}).status_code == 200
+
+
+def test_a_practice_with_a_single_published_version_says_nothing_changed(client, registry, focal_a):
+    page = client.get(f"/en/practices/{registry.pk}/changes/")
+    assert page.status_code == 200
+    assert "single published version" in page.content.decode()
+    services.archive_practice(registry, by=focal_a, note="Closed")
+    assert client.get(f"/en/practices/{registry.pk}/changes/").status_code == 404

@@ -358,6 +358,26 @@ def test_the_translator_hears_of_each_decision_in_their_language(
     assert all(contributor_a.email not in message.to for message in mail.outbox)
 
 
+def test_moderators_who_want_each_submission_hear_of_a_translation_in_their_language(
+    practice, focal_b, moderator, moderator_without_two_factor, volunteered, django_capture_on_commit_callbacks
+):
+    from countries.models import ReviewEmails
+
+    moderator.language = "es"
+    moderator.review_emails = ReviewEmails.EACH
+    moderator.save(update_fields=["language", "review_emails"])
+    moderator_without_two_factor.review_emails = ReviewEmails.DAILY  # hears of it in the day's summary, not now
+    moderator_without_two_factor.save(update_fields=["review_emails"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_translation(volunteered, by=focal_b)
+    [message] = mail.outbox
+    assert message.to == [moderator.email]
+    assert message.subject == f"[SME Platform] Traducción para revisar (Francés): {FRENCH['title']}"
+    assert f"{settings.SITE_URL}/es/staff/translations/{volunteered.pk}/" in message.body
+    assert "Beatriz Focal" in message.body
+
+
 def test_the_translators_hear_when_the_original_publishes_a_new_version(
     practice, contributor_a, focal_b, moderator, volunteered, django_capture_on_commit_callbacks
 ):

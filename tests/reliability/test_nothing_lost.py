@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
+from unittest import mock
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
@@ -46,7 +47,7 @@ from meetings.models import (
     RecordEvent,
     UptakeStory,
 )
-from practices import imports
+from practices import imports, machine
 from practices import services as practice_services
 from practices.models import Attachment, Practice, PracticeRevision, ReviewEvent
 
@@ -475,6 +476,46 @@ def _(s):
     return Change(
         lambda: ps.discard_translation(translation, by=s.focal_b),
         ReviewEvent, _translation_row(ReviewAction.TRANSLATION_DISCARDED, s, translation, s.focal_b, to_status="discarded"),
+    )
+
+
+# The engine's answer, without an engine: the exchange itself is tests/practices/test_machine_translation.py's.
+MACHINE = machine.Engine(kind=machine.LIBRETRANSLATE, url="http://127.0.0.1:9")
+
+
+def _drafted_by_machine(texts, *, source, target, engine):
+    return {name: f"[{target}] {text}" for name, text in texts.items()}
+
+
+@change(ps.draft_translation_by_machine)
+def _(s):
+    translation = s.translation()
+
+    def call():
+        with mock.patch.object(machine, "translate", _drafted_by_machine):
+            return ps.draft_translation_by_machine(translation, by=s.focal_b, engine=MACHINE)
+
+    return Change(
+        call, ReviewEvent,
+        _translation_row(ReviewAction.TRANSLATION_MACHINE_DRAFTED, s, translation, s.focal_b, note="LibreTranslate: title, summary, description"),
+    )
+
+
+@change(ps.ask_for_translation)
+def _(s):
+    practice = s.published()
+    return Change(
+        lambda: ps.ask_for_translation(practice, by=s.focal_b, language="es"),
+        ReviewEvent, review(ReviewAction.TRANSLATION_REQUESTED, by=s.focal_b, practice=practice, to_status="es"),
+    )
+
+
+@change(ps.withdraw_translation_request)
+def _(s):
+    practice = ps.ask_for_translation(s.published(), by=s.focal_b, language="es").practice
+    return Change(
+        lambda: ps.withdraw_translation_request(practice, by=s.focal_b, language="es"),
+        ReviewEvent, review(ReviewAction.TRANSLATION_REQUEST_WITHDRAWN, by=s.focal_b, practice=practice, from_status="es"),
     )
 
 
@@ -991,6 +1032,17 @@ NO_OPS = {
         lambda practice=ps.start_revision(s.published(), by=s.focal_a).practice: ps.start_revision(practice, by=s.focal_a)
     ),
     "the same progress": lambda s: lambda deliverable=s.deliverable(): ms.update_deliverable(deliverable, by=s.moderator, status="planned", progress=0),
+    "a translation asked for again": lambda s: (
+        lambda practice=ps.ask_for_translation(s.published(), by=s.focal_b, language="es").practice: (
+            ps.ask_for_translation(practice, by=s.focal_b, language="es")
+        )
+    ),
+    "a request withdrawn that was never made": lambda s: (
+        lambda practice=s.published(): ps.withdraw_translation_request(practice, by=s.focal_b, language="es")
+    ),
+    "a machine draft with no field left empty": lambda s: (
+        lambda translation=s.translation_written(): ps.draft_translation_by_machine(translation, by=s.focal_b, engine=MACHINE)
+    ),
 }
 
 
@@ -1236,6 +1288,8 @@ REVIEWED_DELETIONS = {
     ("countries/services.py", "remove_member"): "the membership only: the account and its writing stay; MEMBER_REMOVED keeps who and when",
     ("meetings/services.py", "remove_agenda_item"): "an agenda item staff wrote; AGENDA_CHANGED keeps its title",
     ("meetings/services.py", "remove_document"): "a document staff uploaded, and its file once committed; DOCUMENT_REMOVED keeps its title",
+    ("practices/dataset.py", "_delete_old_runs"): "files of the open dataset the platform wrote itself, older than the two latest runs",
+    ("practices/dataset.py", "regenerate_open_data"): "the pending mark in the cache (a run is about to read what is published)",
 }
 
 

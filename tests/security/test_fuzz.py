@@ -18,13 +18,11 @@ FUZZ_EXAMPLES=300 pytest tests/security/test_fuzz.py
 
 import json
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
-from django.db import transaction
 from django.urls import resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -44,7 +42,7 @@ from tests.fuzz_strategies import (
     read_forms,
     sweep,
 )
-from .test_permission_matrix import MATRIX, POST_MATRIX, REDIRECT, world  # noqa: F401  (world is a fixture)
+from .test_permission_matrix import MATRIX, POST_MATRIX, REDIRECT, rolled_back, world  # noqa: F401  (world is a fixture)
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or 0)
 
@@ -78,20 +76,6 @@ def assert_no_server_error(response, what):
     assert response.status_code < 500, f"{what}: {response.status_code}"
     for marker in TECHNICAL_PAGE_MARKERS:
         assert marker not in body, f"{what}: Django's technical error page"
-
-
-@contextmanager
-def rolled_back(client):
-    """Whatever the example changes (rows, the session, the cookies) is undone after it."""
-    cookies = {name: morsel.value for name, morsel in client.cookies.items()}
-    try:
-        with transaction.atomic():
-            yield
-            transaction.set_rollback(True)
-    finally:
-        client.cookies.clear()
-        for name, value in cookies.items():
-            client.cookies[name] = value
 
 
 def sign_in(client, world, role):
@@ -190,6 +174,12 @@ def _submit_translation(world, client):
     services.submit_translation(translation, by=focal_a)
 
 
+def _ask_for_spanish(world, client):
+    from practices import services
+
+    services.ask_for_translation(world["published"], by=world["cast"]["focal_a"], language="es")
+
+
 def _pending_two_factor(world, client):
     # The moderator gave the right password: the sign-in waits for the authenticator code.
     response = client.post(reverse("account_login"), {"login": world["cast"]["moderator"].email, "password": PASSWORD})
@@ -277,6 +267,9 @@ SHOWN_ON = {
     "practices:translation_reject": "practices:translation_review",
     # Any signed-in delegate starts a translation from the published practice's public page.
     "practices:translation_start": lambda w: reverse("practices:practice_detail", kwargs={"pk": w["published"].pk}),
+    # Any signed-in reader asks for it in another language there, and withdraws the request there.
+    "practices:translation_ask": lambda w: reverse("practices:practice_detail", kwargs={"pk": w["published"].pk}),
+    "practices:translation_ask_withdraw": lambda w: reverse("practices:practice_detail", kwargs={"pk": w["published"].pk}),
 }
 # The world's state in which the form is offered (and the action can succeed).
 STATES = {
@@ -297,6 +290,7 @@ STATES = {
     "practices:translation_publish": (_submit_translation,),
     "practices:translation_request_changes": (_submit_translation,),
     "practices:translation_reject": (_submit_translation,),
+    "practices:translation_ask_withdraw": (_ask_for_spanish,),
 }
 # After a successful post, what the public sees of it (the world's meeting is public, Kenya's story is published).
 THEN = {

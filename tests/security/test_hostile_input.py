@@ -16,6 +16,7 @@
 """
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -35,6 +36,7 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
 from django.urls import reverse
@@ -44,7 +46,7 @@ from icalendar import Calendar
 from countries.models import Country, Membership
 from meetings import services as meeting_services
 from meetings.models import CallToAction, Deliverable, Mandate, Meeting, MeetingDocument, UptakeStory
-from practices import imports
+from practices import dataset, imports, opendata
 from practices import services as practice_services
 from practices.models import Attachment, ImportBatch, Practice, PracticeRevision
 from tests.conftest import PASSWORD, edit_base, make_member
@@ -732,6 +734,24 @@ def feeds_exports_and_api(world, subtests):
         assert response["Content-Type"].startswith("application/json") and response["X-Content-Type-Options"] == "nosniff"
         records = json.loads(b"".join(response.streaming_content))["results"]
         assert {record["id"]: record["title"] for record in records} == {pk: practice.title for pk, practice in published.items()}
+
+    with subtests.test(export="whole dataset"):
+        manifest = dataset.generate(site_url="http://testserver")
+        with default_storage.open(manifest["files"]["csv"]["path"], "rb") as handle, zipfile.ZipFile(handle) as archive:
+            tables = {name: list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig")))) for name in archive.namelist() if name.endswith(".csv")}
+        assert len(tables["practices.csv"]) == len(published)
+        for name, rows in tables.items():
+            for row in rows:
+                for column, cell in row.items():
+                    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (name, column, cell)
+        with default_storage.open(manifest["files"]["json"]["path"], "rb") as handle:
+            records = json.loads(gzip.decompress(handle.read()))["practices"]
+        assert {record["id"]: record["title"] for record in records} == {pk: practice.title for pk, practice in published.items()}
+        with default_storage.open(manifest["files"]["xlsx"]["path"], "rb") as handle:
+            workbook = openpyxl.load_workbook(io.BytesIO(handle.read()))
+        titles = {row[2] for row in workbook["practices"].iter_rows(min_row=2, values_only=True)}
+        # As text cells, as written (a character XML cannot hold marked, as in the exports' workbook).
+        assert titles == {opendata.workbook_cells([practice.title])[0] for practice in published.values()}
 
     with subtests.test(api="list and detail"):
         response = client.get(reverse("api:practice_list") + "?page_size=100")

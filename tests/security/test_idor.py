@@ -185,6 +185,12 @@ PUBLISHED_ONLY = {
         (lambda w: {"pk": w.b.draft.pk}, 404),
         (lambda w: {"pk": w.b.in_review.pk}, 404),
     ],
+    "practices:practice_changes": [
+        # A single published version: nothing to compare, said on the page.
+        (lambda w: {"pk": w.b.published.pk}, 200),
+        (lambda w: {"pk": w.b.draft.pk}, 404),
+        (lambda w: {"pk": w.b.in_review.pk}, 404),
+    ],
     "api:practice_detail": [
         (lambda w: {"pk": w.b.published.pk}, 200),
         (lambda w: {"pk": w.b.draft.pk}, 404),
@@ -266,6 +272,7 @@ STAFF_ONLY = {
 # --- URL patterns whose kwargs name no country's object ---
 
 EXEMPT = {
+    "practices:dataset_file": "a file of the public open dataset, by its name; an unknown name is not found (tests/practices/test_dataset.py)",
     "countries:country_detail": "a country's public page: its code is public, and it lists published objects only",
     "practices:feed_country": "a country's public feed of published practices",
     "countries:region_detail": "a public UN M49 region",
@@ -275,6 +282,14 @@ EXEMPT = {
     "practices:translation_start": (
         "any delegate may volunteer to translate a published practice of any country; an unpublished one is not found "
         "(test_starting_a_translation_finds_only_published_practices)"
+    ),
+    "practices:translation_ask": (
+        "any signed-in reader may ask for a published practice of any country in another language; an unpublished one "
+        "is not found (test_asking_for_a_translation_finds_only_published_practices)"
+    ),
+    "practices:translation_ask_withdraw": (
+        "a reader withdraws their own request, found from the signed-in person; an unpublished practice is not found "
+        "(test_asking_for_a_translation_finds_only_published_practices)"
     ),
     "account_confirm_email": "allauth's e-mail confirmation key, not a country's object",
     "account_reset_password_from_key": "allauth's password-reset key, not a country's object",
@@ -695,6 +710,28 @@ def test_starting_a_translation_finds_only_published_practices(client, db, world
     client.force_login(world.a.focal)
     assert client.post(start(world.b.published), {"language": "es"}).status_code == 302
     assert world.b.published.translations.get(language="es").volunteer_country == world.a.country
+
+
+def test_asking_for_a_translation_finds_only_published_practices(client, db, world):
+    """Any signed-in reader may ask for B's published practice in another language; B's unpublished or archived ones
+    do not exist for them, and a request is only ever the asker's own."""
+    expected = {"get": 405, "head": 405, "post": 404}
+    before = snapshot(world)
+    failures = []
+    for name in ("practices:translation_ask", "practices:translation_ask_withdraw"):
+        for user in (world.a.focal, world.a.contributor):
+            assert statuses(client, user, url(name, pk=MISSING_ID), lambda: {"language": "fr"}) == expected
+            for practice in (world.b.draft, world.b.in_review, world.b.archived):
+                failures += mistakes(client, world, user, url(name, pk=practice.pk), lambda: {"language": "fr"}, expected)
+    assert not failures, "\n".join(failures)
+    assert changed_tables(before, snapshot(world)) == []
+    # The control: A's focal point asks for B's published practice; B's focal point's withdrawal is no withdrawal of it.
+    client.force_login(world.a.focal)
+    assert client.post(url("practices:translation_ask", pk=world.b.published.pk), {"language": "fr"}).status_code == 302
+    client.force_login(world.b.focal)
+    assert client.post(url("practices:translation_ask_withdraw", pk=world.b.published.pk), {"language": "fr"}).status_code == 302
+    request = world.b.published.translation_requests.get()
+    assert request.requested_by == world.a.focal and request.is_open
 
 
 # --- Ids in a form's data: what A may not link is refused like what does not exist ---

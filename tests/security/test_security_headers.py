@@ -61,6 +61,7 @@ class Page:
 PAGES = {
     "home": Page(lambda w: reverse("home")),
     "browse": Page(lambda w: reverse("practices:browse")),
+    "footer page": Page(lambda w: reverse("privacy")),
     "practice": Page(lambda w: reverse("practices:practice_detail", kwargs={"pk": w["practice"].pk})),
     "public document": Page(
         lambda w: reverse("practices:public_attachment", kwargs={"pk": w["practice"].pk, "attachment_id": w["attachment"].pk})

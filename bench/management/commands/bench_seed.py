@@ -2,8 +2,10 @@
 
 Practices carry themes, instruments, target groups, one to three countries, a published version,
 attachment records (metadata only: benchmarks never download them), multilingual text (English,
-French and Spanish, each practice in its own language) and the stored search vector. The data are
-deterministic for a given N (a fixed random seed), so runs compare.
+French and Spanish, each practice in its own language) and the stored search vector. A share of
+them (TRANSLATED_SHARE) has a published translation into another working language, with its own
+search vector. The data are deterministic for a given N (fixed random seeds), so runs compare; the
+translations draw from a random stream of their own, so the practices are those of a seed without them.
 
     DJANGO_SETTINGS_MODULE=bench.settings manage.py bench_seed --practices 100000
 
@@ -31,6 +33,7 @@ from practices.models import (
     Level,
     Practice,
     PracticeRevision,
+    PracticeTranslation,
     TargetGroup,
     Theme,
 )
@@ -62,6 +65,8 @@ WORDS = {
     ).split(),
 }
 LANGUAGES = ("en", "en", "en", "fr", "es")  # most practices are written in English
+# The practices with a published translation into another working language (issue 15: "a share of practices").
+TRANSLATED_SHARE = 0.2
 
 
 class Command(BaseCommand):
@@ -74,6 +79,8 @@ class Command(BaseCommand):
         if Practice.objects.exists():
             raise CommandError("This database already holds practices: seed a fresh one.")
         rng = random.Random(practices)
+        # A stream of its own: the practices drawn from `rng` stay those of a seed without translations.
+        translation_rng = random.Random(-practices)
         countries = list(Country.objects.order_by("m49_code")[:COUNTRIES])
         if len(countries) < 10:
             raise CommandError("Run the migrations first: the countries come with them.")
@@ -92,7 +99,8 @@ class Command(BaseCommand):
         while made < practices:
             size = min(BATCH, practices - made)
             with transaction.atomic():
-                self._batch(rng, size, made, countries, weights, themes, instruments, targets, levels, statuses, labels, now)
+                created = self._batch(rng, size, made, countries, weights, themes, instruments, targets, levels, statuses, labels, now)
+                self._translations(translation_rng, created)
             made += size
             self.stdout.write(f"  {made} practices")
         # The search text of every practice, a batch at a time (one UPDATE of 100,000 rows would outlast
@@ -100,13 +108,17 @@ class Command(BaseCommand):
         last = Practice.objects.order_by("-pk").values_list("pk", flat=True).first()
         for start in range(0, last + 1, BATCH):
             search.refresh_search_vectors(Practice.objects.filter(pk__gte=start, pk__lt=start + BATCH))
+            search.refresh_translation_vectors(PracticeTranslation.objects.filter(practice_id__gte=start, practice_id__lt=start + BATCH))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
         # The community's record (meetings, the Call to Action), entered by an ITC moderator.
         moderator, _created = get_user_model().objects.get_or_create(email="bench.moderator@itc.example", defaults={"is_staff": True})
         load_community_record(by=moderator)
-        self.stdout.write(self.style.SUCCESS(f"Seeded {practices} published practices over {len(countries)} countries."))
+        translated = PracticeTranslation.objects.count()
+        self.stdout.write(
+            self.style.SUCCESS(f"Seeded {practices} published practices over {len(countries)} countries, {translated} with a published translation.")
+        )
 
     def _text(self, rng, language, words):
         vocabulary = WORDS[language]
@@ -207,3 +219,32 @@ class Command(BaseCommand):
             Practice.attachments.through(practice_id=attachment.practice_id, attachment_id=attachment.pk)
             for attachment in attachments
         )
+        return created
+
+    def _translations(self, rng, created):
+        """A published, current translation into another working language for TRANSLATED_SHARE of the practices,
+        as ITC's review leaves it: of the published version, the title, summary, description and results."""
+        rows = []
+        for practice in created:
+            if rng.random() >= TRANSLATED_SHARE:
+                continue
+            language = rng.choice([code for code in WORDS if code != practice.original_language])
+            rows.append(
+                PracticeTranslation(
+                    practice=practice,
+                    language=language,
+                    number=1,
+                    status=PracticeTranslation.Status.PUBLISHED,
+                    is_current=True,
+                    source_revision_id=practice.published_revision_id,
+                    title=self._text(rng, language, rng.randint(4, 9)).capitalize()[:200],
+                    summary=self._text(rng, language, rng.randint(20, 40))[:500],
+                    description="\n\n".join(self._text(rng, language, rng.randint(40, 90)) for _ in range(3)),
+                    results=self._text(rng, language, rng.randint(15, 40)),
+                    created_at=practice.published_at,
+                    updated_at=practice.published_at,
+                    submitted_at=practice.published_at,
+                    decided_at=practice.published_at + timedelta(days=3),
+                )
+            )
+        PracticeTranslation.objects.bulk_create(rows, batch_size=BATCH)
