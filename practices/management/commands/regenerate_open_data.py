@@ -17,6 +17,6 @@ class Command(BaseCommand):
         counts = manifest["counts"]
         sizes = ", ".join(f"{item['name']} {item['size'] / 1_000_000:.1f} MB" for item in manifest["files"].values())
         self.stdout.write(
-            f"Open data {manifest['version']}: {counts['practices']} practices, {counts['translations']} translations "
+            f"Open data {manifest['version']}: practices: {counts['practices']}, translations: {counts['translations']}, "
             f"in {manifest['seconds']} s ({sizes})."
         )
