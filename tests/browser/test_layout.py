@@ -48,6 +48,28 @@ def test_sign_in_workspace_and_team_pages_fit_phone_and_desktop(tab, focal_a, co
     assert not findings, "\n".join(findings)
 
 
+def test_on_a_phone_the_team_is_a_list_with_every_role_and_action_in_view(tab, focal_a, contributor_a, known_invitation):
+    tab.sign_in(focal_a)
+    tab.page.set_viewport_size(PHONE)
+    tab.go("/en/workspace/KE/team/")
+    for region in tab.page.locator(".table-scroll").all():
+        # Nothing hidden to the side of the members or the invitations.
+        assert region.evaluate("(element) => element.scrollWidth - element.clientWidth") <= 1
+    members = tab.page.locator("#members-title ~ .table-scroll tbody tr")
+    row = members.filter(has_text="Collins Contributor")
+    assert "contributor.a@example.org" in row.inner_text() and "Contributor" in row.inner_text()
+    # Each cell a line of the card, under its column's name.
+    cells = row.locator("td").evaluate_all(
+        "(cells) => cells.map((cell) => [getComputedStyle(cell).display, getComputedStyle(cell, '::before').content])"
+    )
+    assert cells[1:] == [["block", '"E-mail address"'], ["block", '"Role"'], ["block", '"Joined"'], ["block", '"Actions"']]
+    button = row.get_by_role("button", name="Change role Collins Contributor")
+    box = button.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    findings = tab.audit("team page on a phone")
+    assert not findings, "\n".join(findings)
+
+
 def test_staff_dashboard_fits_phone_and_desktop(tab, moderator, contributor_a, contributor_b, known_invitation):
     tab.sign_in(moderator, totp=True)
     findings = check_at_every_width(tab, {"staff-dashboard": "/{lang}/staff/"})
