@@ -153,3 +153,10 @@ def test_the_footer_pages_are_in_the_sitemap_in_every_language(client, db):
     for name in FOOTER_PAGES:
         for language in LANGUAGES:
             assert f"<loc>http://testserver{url(name, language)}</loc>" in sitemap
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "About"), ("fr", "À propos"), ("es", "Acerca de")])
+def test_the_footer_names_the_about_page_in_each_language(client, db, language, label):
+    # "About" is also a column heading of the history ("Objet" in French): the footer's has a context of its own.
+    html = client.get(f"/{language}/").content.decode()
+    assert f'<a href="/{language}/about/">{label}</a>' in html
