@@ -50,7 +50,7 @@ from countries.models import Country, Region
 
 from . import opendata
 from .imports import XLSX_CONTENT_TYPE
-from .models import InstrumentType, Language, Practice, PracticeTranslation, TargetGroup, Theme
+from .models import TRANSLATED_FIELDS, InstrumentType, Language, Practice, PracticeTranslation, TargetGroup, Theme
 from .workbook import TextWorkbook
 
 logger = logging.getLogger(__name__)
@@ -288,15 +288,7 @@ def _translation_rows():
         "practice_id",
         "language",
         "number",
-        "title",
-        "summary",
-        "description",
-        "problem",
-        "objectives",
-        "implementation",
-        "results",
-        "challenges",
-        "transferability",
+        *TRANSLATED_FIELDS,
         "source_revision_id",
         "source_revision__number",
         "practice__published_revision_id",
